@@ -1,0 +1,165 @@
+from flask import (
+    Blueprint,
+    Flask,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import or_, select
+
+from proforient.auth import services
+from proforient.auth.forms import ChangePasswordForm, LoginForm, UserForm
+from proforient.auth.models import Role, User
+from proforient.core.access import department_required
+from proforient.core.urls import is_local_path
+from proforient.extensions import db
+from proforient.schools.models import School
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is None:
+            form.password.errors.append("Неверный логин или пароль.")
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            target = request.args.get("next")
+            return redirect(target if is_local_path(target) else url_for("core.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("Вы вышли из системы.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("Текущий пароль введён неверно.")
+        else:
+            current_user.set_password(form.new.data)
+            current_user.must_change_password = False
+            db.session.commit()
+            login_user(current_user)  # the session id carries the new version
+            flash("Пароль изменён.", "success")
+            return redirect(url_for("core.index"))
+    return render_template("auth/password.html", form=form)
+
+
+def register_password_gate(app: Flask) -> None:
+    allowed = {"auth.change_password", "auth.logout", "static", "core.healthz"}
+
+    @app.before_request
+    def require_new_password():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in allowed
+            and request.blueprint != "respond"
+        ):
+            flash("Задайте собственный пароль вместо выданного.", "info")
+            return redirect(url_for("auth.change_password"))
+        return None
+
+
+# --- Department: user accounts -------------------------------------------------------
+
+
+@bp.get("/users")
+@department_required
+def users():
+    q = request.args.get("q", "").strip()
+    stmt = select(User).outerjoin(User.school).order_by(User.role, School.short_name, User.login)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(
+            or_(User.login.ilike(like), User.full_name.ilike(like), School.short_name.ilike(like))
+        )
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("auth/users.html", page=page, q=q)
+
+
+def _one_time_password_page(user: User, password: str, created: bool):
+    # Rendered straight from the POST, never flashed: the password must not travel in the
+    # session cookie, and must not be cached by the browser.
+    response = make_response(
+        render_template("auth/user_password.html", user=user, password=password, created=created)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@department_required
+def user_new():
+    form = UserForm()
+    if request.method == "GET" and request.args.get("school_id", "").isdigit():
+        form.role.data = Role.SCHOOL
+        form.school_id.data = request.args["school_id"]
+    if form.validate_on_submit():
+        user, password = services.create_user(
+            form.login.data, form.full_name.data, form.role.data, form.school_pk
+        )
+        db.session.commit()
+        return _one_time_password_page(user, password, created=True)
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@department_required
+def user_edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, editing=user)
+    if request.method == "GET":
+        form.school_id.data = str(user.school_id or "")
+    if form.validate_on_submit():
+        if user.id == current_user.id and form.role.data != Role.DEPARTMENT:
+            form.role.errors.append("Нельзя лишить себя роли отдела образования.")
+        else:
+            user.login = form.login.data.strip()
+            user.full_name = form.full_name.data.strip()
+            user.role = form.role.data
+            user.school_id = form.school_pk
+            db.session.commit()
+            flash("Изменения сохранены.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@department_required
+def user_reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    password = services.reset_password(user)
+    db.session.commit()
+    return _one_time_password_page(user, password, created=False)
+
+
+@bp.post("/users/<int:user_id>/active")
+@department_required
+def user_toggle_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash("Нельзя отключить собственную учётную запись.", "error")
+        return redirect(url_for("auth.users"))
+    services.set_active(user, not user.active)
+    db.session.commit()
+    flash(f"Учётная запись «{user.login}» {'включена' if user.active else 'отключена'}.", "success")
+    return redirect(url_for("auth.users"))

@@ -1,0 +1,31 @@
+"""Defaults. `instance/config.py` and then `PROFORIENT_*` environment variables override them."""
+
+from datetime import timedelta
+
+
+class DefaultConfig:
+    # SQLALCHEMY_DATABASE_URI defaults to instance/proforient.sqlite3 (set in create_app,
+    # because the instance path is only known there).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    # Department's time zone: campaign windows and "today" are read in it.
+    TIMEZONE = "Europe/Moscow"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True behind HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a methodist may keep a form open through the day
+
+    # Uploaded files (agreement scans) live outside static/, under the instance folder.
+    UPLOAD_FOLDER = None  # default: <instance>/uploads
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+
+    # Survey results: any group with fewer responses is shown as «недостаточно ответов».
+    SURVEY_MIN_GROUP = 5
+
+    PER_PAGE = 25

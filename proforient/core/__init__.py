@@ -1,0 +1,19 @@
+"""Cross-cutting pieces: database settings, audit log, access checks, formatting, layout."""
+
+from flask import Flask
+
+from proforient.core import audit  # noqa: F401  (registers the audit listeners and model)
+
+
+def init_app(app: Flask) -> None:
+    from proforient.core import cli, views
+    from proforient.core.formatting import register_filters
+    from proforient.core.ui import nav_items, url_with
+
+    register_filters(app)
+    app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.register_blueprint(views.bp)
+    views.register_error_handlers(app)
+    cli.register(app)

@@ -1,0 +1,68 @@
+"""Who may do what: role checks for areas, school checks for objects."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select
+
+from proforient.extensions import db
+
+
+def role_required(*roles: str) -> Callable:
+    """The view is for signed-in users with one of these roles; others get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def department_required(view: Callable) -> Callable:
+    from proforient.auth.models import Role
+
+    return role_required(Role.DEPARTMENT)(view)
+
+
+def user_school_id() -> int | None:
+    """The school a coordinator is bound to; None for the department (sees all)."""
+    if current_user.is_authenticated and not current_user.is_department:
+        return current_user.school_id
+    return None
+
+
+def get_for_school_or_404(model, object_id, school_attr: str = "school_id"):
+    """Load `model` by id; a coordinator asking for another school's object gets 404.
+
+    404 rather than 403, so a coordinator cannot even learn that the id exists.
+    """
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    if current_user.is_authenticated and not current_user.is_department:
+        if getattr(obj, school_attr) != current_user.school_id:
+            abort(404)
+    return obj
+
+
+def scope_to_school(stmt: Select, school_column) -> Select:
+    """Restrict a list query to the coordinator's own school; the department sees all."""
+    school_id = user_school_id()
+    if school_id is not None:
+        stmt = stmt.where(school_column == school_id)
+    return stmt
+
+
+def ensure_school_allowed(school_id: int | None) -> None:
+    """A coordinator may name only their own school (e.g. in a filter or a form)."""
+    own = user_school_id()
+    if own is not None and school_id is not None and school_id != own:
+        abort(404)

@@ -1,0 +1,2 @@
+def load() -> str | None:
+    return None

@@ -1,0 +1,86 @@
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from proforient.core.audit import Audited
+from proforient.extensions import db
+
+GRADES = range(1, 12)
+
+SCHOOL_KINDS = [
+    ("СОШ", "Средняя общеобразовательная школа"),
+    ("ООШ", "Основная общеобразовательная школа"),
+    ("НОШ", "Начальная общеобразовательная школа"),
+    ("Гимназия", "Гимназия"),
+    ("Лицей", "Лицей"),
+    ("СОШ с УИОП", "СОШ с углублённым изучением отдельных предметов"),
+    ("Коррекционная школа", "Коррекционная (специальная) школа"),
+    ("Иное", "Иное"),
+]
+
+
+class Enrolment(Audited, db.Model):
+    """Number of students of one school in one grade (current figures)."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (
+        UniqueConstraint("school_id", "grade"),
+        CheckConstraint("grade BETWEEN 1 AND 11", name="grade_range"),
+        CheckConstraint("students >= 0", name="students_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    grade: Mapped[int]
+    students: Mapped[int] = mapped_column(default=0)
+
+    school = relationship("School", back_populates="enrolments")
+
+    def __repr__(self) -> str:
+        return f"<Enrolment school={self.school_id} grade={self.grade}: {self.students}>"
+
+    def __str__(self) -> str:
+        return f"{self.grade} класс: {self.students}"
+
+
+class School(Audited, db.Model):
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(500))
+    short_name: Mapped[str] = mapped_column(String(200), unique=True)
+    settlement: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(64), default="СОШ")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    users = relationship("User", back_populates="school")
+    enrolments = relationship(
+        "Enrolment",
+        back_populates="school",
+        order_by="Enrolment.grade",
+        cascade="all, delete-orphan",
+    )
+
+    total_students = column_property(
+        select(func.coalesce(func.sum(Enrolment.students), 0))
+        .where(Enrolment.school_id == id)
+        .correlate_except(Enrolment)
+        .scalar_subquery(),
+        deferred=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<School {self.short_name}>"
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def enrolment_by_grade(self) -> dict[int, int]:
+        counts = {e.grade: e.students for e in self.enrolments}
+        return {grade: counts.get(grade, 0) for grade in GRADES}
+
+    def set_enrolment(self, grade: int, students: int) -> None:
+        for e in self.enrolments:
+            if e.grade == grade:
+                e.students = students
+                return
+        self.enrolments.append(Enrolment(grade=grade, students=students))

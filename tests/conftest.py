@@ -1,0 +1,215 @@
+"""Fixtures: one app and database per session (SQLite, or PostgreSQL when
+PROFORIENT_TEST_DATABASE_URL is set), emptied after every test."""
+
+import os
+import shutil
+import threading
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from proforient import create_app
+from proforient.auth.models import Role
+from proforient.extensions import db
+from tests.factories import PASSWORD, make_school, make_user
+
+CHROMIUM = os.environ.get("PROFORIENT_CHROMIUM", "/usr/bin/chromium")
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("PROFORIENT_TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def _reset_schema() -> None:
+    """Start from an empty database, then build it with the real migrations."""
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_FOLDER": str(instance / "uploads"),
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        _reset_schema()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _db(app):
+    """Each test runs inside an app context and leaves the database empty."""
+    with app.app_context():
+        yield db
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+    upload = app.config["UPLOAD_FOLDER"]
+    if os.path.isdir(upload):
+        shutil.rmtree(upload)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_login, password: str = PASSWORD):
+        login = getattr(user_or_login, "login", user_or_login)
+        return self.client.post("/login", data={"login": login, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def school():
+    return make_school("МКОУ СОШ № 3 с. Кочубеевское")
+
+
+@pytest.fixture
+def other_school():
+    return make_school("МКОУ СОШ № 9 с. Заветного")
+
+
+@pytest.fixture
+def department_user():
+    return make_user("methodist", role=Role.DEPARTMENT)
+
+
+@pytest.fixture
+def coordinator(school):
+    return make_user("coordinator", role=Role.SCHOOL, school=school)
+
+
+@pytest.fixture
+def other_coordinator(other_school):
+    return make_user("other", role=Role.SCHOOL, school=other_school)
+
+
+@pytest.fixture
+def department_client(client, auth, department_user):
+    auth.login(department_user)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(client, auth, coordinator):
+    auth.login(coordinator)
+    return client
+
+
+# --- Browser tests ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over real HTTP (CSRF on) against the test database."""
+    live = create_app(
+        {
+            "TESTING": False,
+            "SECRET_KEY": "live-secret",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    server = make_server("127.0.0.1", 0, live, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    with live.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing")
+        pytest.skip(
+            f"No Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` "
+            "(or set PROFORIENT_CHROMIUM) to run browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a screenshot into test-artifacts/ for a person to look at."""
+    folder = os.path.join(os.path.dirname(__file__), "..", "test-artifacts")
+    os.makedirs(folder, exist_ok=True)
+
+    def take(page, name: str, **kw):
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True, **kw)
+
+    return take
