@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 # Demo data on the first run only: the marker lives beside the database in instance/.
 instance/.demo-loaded: | migrate
