@@ -6,6 +6,7 @@ import shutil
 import threading
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 from werkzeug.serving import make_server
@@ -33,6 +34,19 @@ def _reset_schema() -> None:
     upgrade(revision="heads")
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own `g` (so
+    Flask-Login loads the user afresh) and its own database session. Afterwards the test's
+    session commits, so the test reads what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.commit()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
@@ -46,6 +60,7 @@ def app(tmp_path_factory):
             "SERVER_NAME": None,
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_schema()
     yield app

@@ -23,11 +23,12 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("full_name", sa.String(length=500), nullable=False),
         sa.Column("short_name", sa.String(length=200), nullable=False),
+        sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.Column("settlement", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_school")),
-        sa.UniqueConstraint("short_name", name=op.f("uq_school_short_name")),
+        sa.UniqueConstraint("name_key", name=op.f("uq_school_name_key")),
     )
     op.create_table(
         "enrolment",

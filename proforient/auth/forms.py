@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from proforient.auth.models import Role, User
 from proforient.extensions import db
@@ -58,7 +58,7 @@ class UserForm(FlaskForm):
         "ФИО", validators=[DataRequired("Введите ФИО."), Length(max=200, message="Слишком длинно.")]
     )
     role = SelectField("Роль", choices=Role.CHOICES)
-    school_id = SelectField("Образовательная организация", validators=[Optional()])
+    school_id = SelectField("Образовательная организация")
 
     def __init__(self, *args, editing: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -54,10 +54,11 @@ def change_password():
         if not current_user.check_password(form.current.data):
             form.current.errors.append("Текущий пароль введён неверно.")
         else:
-            current_user.set_password(form.new.data)
-            current_user.must_change_password = False
+            user = current_user._get_current_object()
+            user.set_password(form.new.data)
+            user.must_change_password = False
             db.session.commit()
-            login_user(current_user)  # the session id carries the new version
+            login_user(user)  # the session id carries the new version
             flash("Пароль изменён.", "success")
             return redirect(url_for("core.index"))
     return render_template("auth/password.html", form=form)

@@ -1,6 +1,7 @@
 """Cross-cutting pieces: database settings, audit log, access checks, formatting, layout."""
 
 from flask import Flask
+from flask_wtf import FlaskForm
 
 from proforient.core import audit  # noqa: F401  (registers the audit listeners and model)
 
@@ -10,6 +11,10 @@ def init_app(app: Flask) -> None:
     from proforient.core.formatting import register_filters
     from proforient.core.ui import nav_items, url_with
 
+    # WTForms' own messages («Неверное целое число» …) in Russian from its bundled catalogue,
+    # without Flask-Babel.
+    app.config.setdefault("WTF_I18N_ENABLED", False)
+    FlaskForm.Meta.locales = ("ru_RU", "ru")
     register_filters(app)
     app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with)
     app.jinja_env.trim_blocks = True

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_request_context
 from sqlalchemy import JSON, ForeignKey, Integer, String, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -82,9 +82,11 @@ def _changes(obj: Audited, action: str) -> dict | None:
 def _actor_id() -> int | None:
     if not has_request_context():
         return None
-    from flask_login import current_user
-
-    return current_user.get_user_pk() if current_user.is_authenticated else None
+    # Only a user Flask-Login has already loaded: loading one here would flush again.
+    user = g.get("_login_user")
+    if user is None or not user.is_authenticated:
+        return None
+    return user.get_user_pk()
 
 
 def _pending(session: Session) -> list[dict]:

@@ -33,7 +33,9 @@ def fmt_date_long(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_local(value).date()
-    return babel_format_date(value, format="long", locale=RU)
+    # Babel puts a narrow no-break space before «г.»; a plain no-break space renders in
+    # every font we ship and in Excel.
+    return babel_format_date(value, format="long", locale=RU).replace("\u202f", "\u00a0")
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:

@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from proforient.extensions import db
-from proforient.schools.models import GRADES, SCHOOL_KINDS, School
+from proforient.schools.models import GRADES, SCHOOL_KINDS, School, school_name_key
 
 
 class SchoolForm(FlaskForm):
@@ -25,7 +25,7 @@ class SchoolForm(FlaskForm):
         self.editing = editing
 
     def validate_short_name(self, field):
-        stmt = select(School.id).where(func.lower(School.short_name) == field.data.strip().lower())
+        stmt = select(School.id).where(School.name_key == school_name_key(field.data))
         if self.editing is not None:
             stmt = stmt.where(School.id != self.editing.id)
         if db.session.scalar(stmt) is not None:

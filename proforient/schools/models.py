@@ -1,5 +1,5 @@
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, validates
 
 from proforient.core.audit import Audited
 from proforient.extensions import db
@@ -16,6 +16,10 @@ SCHOOL_KINDS = [
     ("Коррекционная школа", "Коррекционная (специальная) школа"),
     ("Иное", "Иное"),
 ]
+
+
+def school_name_key(name: str) -> str:
+    return "".join(name.split()).casefold().replace("ё", "е")
 
 
 class Enrolment(Audited, db.Model):
@@ -47,7 +51,10 @@ class School(Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(500))
-    short_name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(200))
+    # Case- and space-insensitive key: SQLite's lower() ignores Cyrillic, so uniqueness of
+    # «МКОУ СОШ № 3» vs «мкоу сош №3» is enforced on this column instead.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
     settlement: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(64), default="СОШ")
     active: Mapped[bool] = mapped_column(default=True)
@@ -70,6 +77,11 @@ class School(Audited, db.Model):
 
     def __repr__(self) -> str:
         return f"<School {self.short_name}>"
+
+    @validates("short_name")
+    def _set_name_key(self, _key, value: str) -> str:
+        self.name_key = school_name_key(value)
+        return value
 
     def __str__(self) -> str:
         return self.short_name

@@ -1,0 +1,51 @@
+from sqlalchemy import func, select
+
+from proforient.auth.models import Role, User
+from proforient.extensions import db
+from proforient.schools.models import School
+
+
+def test_demo_is_idempotent(runner):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin / admin-demo" in first.output
+    schools = db.session.scalar(select(func.count(School.id)))
+    users = db.session.scalar(select(func.count(User.id)))
+    assert schools >= 15
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert db.session.scalar(select(func.count(School.id))) == schools
+    assert db.session.scalar(select(func.count(User.id))) == users
+    admin = db.session.scalar(select(User).where(User.login == "admin"))
+    assert admin.role == Role.DEPARTMENT and admin.check_password("admin-demo")
+    coordinator = db.session.scalar(select(User).where(User.login == "school"))
+    assert coordinator.check_password("school-demo")
+    assert coordinator.school.short_name == "МКОУ СОШ № 3 с. Кочубеевское"
+
+
+def test_users_create_and_set_password(runner, school):
+    result = runner.invoke(
+        args=["users", "create", "kozlova", "--role", "school", "--school", str(school.id)],
+        input="long-enough-1\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.login == "kozlova"))
+    assert user.school_id == school.id and user.check_password("long-enough-1")
+
+    result = runner.invoke(args=["users", "set-password", "kozlova"], input="another-pass-2\n")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password("another-pass-2")
+
+
+def test_users_create_refuses_bad_input(runner):
+    no_school = runner.invoke(
+        args=["users", "create", "x", "--role", "school"], input="long-enough-1\n"
+    )
+    assert no_school.exit_code != 0
+    assert "--school" in no_school.output
+    short = runner.invoke(args=["users", "create", "y", "--role", "department"], input="short\n")
+    assert short.exit_code != 0
+    assert "не короче 8" in short.output
+    missing = runner.invoke(args=["users", "set-password", "ghost"], input="long-enough-1\n")
+    assert "не найден" in missing.output
