@@ -1,7 +1,17 @@
+"""Surveys of students and parents: questionnaires, campaigns, links, anonymous answers."""
+
 from flask import Flask
 
 from proforient.surveys import models  # noqa: F401  (tables known to the metadata)
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from proforient.auth.models import Role
+    from proforient.core.ui import register_nav
+    from proforient.surveys import anonymity, cli, respond, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(respond.bp)
+    cli.register(app)
+    anonymity.install()
+    register_nav(app, "Анкетирование", "surveys.index", (Role.DEPARTMENT, Role.SCHOOL), order=60)

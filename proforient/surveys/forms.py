@@ -1,0 +1,272 @@
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.meta import DefaultMeta
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from proforient.core.timeutil import (
+    academic_year_label,
+    current_academic_year,
+    from_local,
+    to_local,
+    utcnow,
+)
+from proforient.extensions import db
+from proforient.schools.models import School
+from proforient.surveys import services
+from proforient.surveys.models import Audience, Campaign, Question, QuestionKind, Questionnaire
+from proforient.surveys.qtypes import REGISTRY
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class RussianForm(FlaskForm):
+    """WTForms' own messages («Неверное значение даты.») in Russian, without Flask-Babel."""
+
+    class Meta:
+        locales = ("ru",)
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+
+class QuestionnaireForm(RussianForm):
+    title = StringField(
+        "Название",
+        validators=[DataRequired("Введите название анкеты."), Length(max=300)],
+    )
+    audience = SelectField("Для кого", choices=Audience.CHOICES)
+    intro = TextAreaField(
+        "Вступление",
+        description="Показывается над вопросами. Обещание анонимности добавляется само.",
+        validators=[Length(max=2000)],
+    )
+    minutes = IntegerField(
+        "Время заполнения, мин",
+        default=5,
+        validators=[
+            InputRequired("Укажите, сколько минут займёт анкета."),
+            NumberRange(1, 120, "От 1 до 120 минут."),
+        ],
+    )
+
+
+class QuestionForm(RussianForm):
+    text = TextAreaField(
+        "Вопрос", validators=[DataRequired("Введите текст вопроса."), Length(max=500)]
+    )
+    hint = StringField("Пояснение под вопросом", validators=[Length(max=300)])
+    kind = SelectField("Тип вопроса", choices=QuestionKind.CHOICES)
+    required = BooleanField("Обязательный вопрос", default=True)
+    is_grade = BooleanField(
+        "Вопрос о классе [класс]",
+        description="Ответ сохраняется как класс респондента; варианты начинаются с номера "
+        "класса: «7», «1–4».",
+    )
+    in_index = BooleanField(
+        "Входит в индекс удовлетворённости [в индекс]",
+        description="Только для оценок 1–5, шкалы удовлетворённости и матрицы.",
+    )
+    options = TextAreaField(
+        "Варианты ответа",
+        description="Каждый вариант с новой строки.",
+        render_kw={"rows": 6},
+    )
+    allow_other = BooleanField("Добавить вариант «Другое» с полем для своего ответа")
+    max_choices = IntegerField(
+        "Можно выбрать не больше",
+        description="Для вопроса с несколькими вариантами; пусто — без ограничения.",
+        validators=[Optional(), NumberRange(1, 50, "От 1 до 50.")],
+    )
+    rows = TextAreaField(
+        "Строки матрицы",
+        description="Каждый оцениваемый пункт с новой строки.",
+        render_kw={"rows": 5},
+    )
+
+    def __init__(self, *args, questionnaire: Questionnaire, editing: Question | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.questionnaire = questionnaire
+        self.editing = editing
+
+    def validate_options(self, field):
+        qtype = REGISTRY.get(self.kind.data)
+        if qtype is None or not qtype.has_options:
+            return
+        lines = services.split_lines(field.data)
+        if len(lines) < 2:
+            raise ValidationError("Нужно хотя бы два варианта, каждый с новой строки.")
+        if len(lines) > 50:
+            raise ValidationError("Не больше 50 вариантов.")
+        if len({line.lower() for line in lines}) != len(lines):
+            raise ValidationError("Варианты повторяются.")
+        if any(len(line) > 300 for line in lines):
+            raise ValidationError("Вариант не длиннее 300 знаков.")
+        if self.is_grade.data and self.kind.data == QuestionKind.SINGLE:
+            bad = [line for line in lines if services.grade_of_label(line) is None]
+            if bad:
+                raise ValidationError(
+                    f"Каждый вариант вопроса о классе начинается с номера класса (1–11): "
+                    f"«{bad[0]}»."
+                )
+
+    def validate_rows(self, field):
+        if self.kind.data != QuestionKind.MATRIX:
+            return
+        lines = services.split_lines(field.data)
+        if not lines:
+            raise ValidationError("Добавьте хотя бы одну строку матрицы.")
+        if len(lines) > 20:
+            raise ValidationError("Не больше 20 строк.")
+        if any(len(line) > 300 for line in lines):
+            raise ValidationError("Строка не длиннее 300 знаков.")
+
+    def validate_is_grade(self, field):
+        if not field.data:
+            return
+        if self.kind.data != QuestionKind.SINGLE:
+            raise ValidationError("Вопрос о классе — это вопрос с одним вариантом ответа.")
+        for q in self.questionnaire.questions:
+            if q.is_grade and (self.editing is None or q.id != self.editing.id):
+                raise ValidationError("В анкете уже есть вопрос о классе.")
+
+    def validate_in_index(self, field):
+        if field.data and not REGISTRY[self.kind.data].scored:
+            raise ValidationError(
+                "В индекс входят только оценки 1–5, шкала удовлетворённости и матрица."
+            )
+
+    def validate_max_choices(self, field):
+        if field.data is not None and self.kind.data != QuestionKind.MULTIPLE:
+            raise ValidationError("Ограничение задаётся только для выбора нескольких вариантов.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def questionnaire_choices(current_id: int | None = None) -> list[tuple[int, str]]:
+    rows = db.session.scalars(
+        select(Questionnaire)
+        .where((Questionnaire.archived.is_(False)) | (Questionnaire.id == current_id))
+        .order_by(Questionnaire.audience, Questionnaire.title)
+    )
+    return [(q.id, f"{q} — {q.audience_label}") for q in rows]
+
+
+class CampaignForm(RussianForm):
+    questionnaire_id = SelectField("Анкета", coerce=int)
+    audience = SelectField("Кого опрашиваем", choices=Audience.CHOICES)
+    academic_year = SelectField("Учебный год", coerce=int)
+    title = StringField(
+        "Название",
+        description="Можно не заполнять: «Анкетирование обучающихся, 2026/2027 учебный год».",
+        validators=[Length(max=300)],
+    )
+    opens_at = DateTimeLocalField(
+        "Начало",
+        format=DATETIME_FORMAT,
+        validators=[InputRequired("Укажите дату и время начала.")],
+    )
+    closes_at = DateTimeLocalField(
+        "Окончание",
+        format=DATETIME_FORMAT,
+        validators=[InputRequired("Укажите дату и время окончания.")],
+    )
+    uses_codes = BooleanField(
+        "Одноразовые коды",
+        description="Каждый респондент получает листок с кодом; каждый код действует один раз.",
+    )
+    schools = MultiCheckboxField("Школы", coerce=int)
+
+    def __init__(self, *args, campaign: Campaign | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.campaign = campaign
+        self.questionnaire_id.choices = questionnaire_choices(
+            campaign.questionnaire_id if campaign else None
+        )
+        year = current_academic_year()
+        years = sorted(
+            {year - 1, year, year + 1} | ({campaign.academic_year} if campaign else set())
+        )
+        self.academic_year.choices = [(y, academic_year_label(y)) for y in years]
+        # Active schools, plus any inactive one the campaign already includes.
+        included = [link.school_id for link in campaign.links] if campaign else []
+        schools = db.session.execute(
+            select(School.id, School.short_name)
+            .where(School.active | School.id.in_(included))
+            .order_by(School.short_name)
+        ).all()
+        self.schools.choices = [(s.id, s.short_name) for s in schools]
+        self.has_responses = bool(campaign and campaign.id and services.response_count(campaign))
+
+    def validate_questionnaire_id(self, field):
+        qn = db.session.get(Questionnaire, field.data)
+        if qn is None:
+            raise ValidationError("Выберите анкету.")
+        if qn.audience != self.audience.data:
+            raise ValidationError(
+                f"Эта анкета для другой аудитории ({qn.audience_label}); выберите подходящую."
+            )
+        if self.has_responses and field.data != self.campaign.questionnaire_id:
+            raise ValidationError("В опросе уже есть ответы: анкету заменить нельзя.")
+
+    def validate_closes_at(self, field):
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError("Окончание должно быть позже начала.")
+
+    def validate_schools(self, field):
+        if not field.data:
+            raise ValidationError("Выберите хотя бы одну школу.")
+
+
+class ExtendForm(RussianForm):
+    closes_at = DateTimeLocalField(
+        "Новое окончание",
+        format=DATETIME_FORMAT,
+        validators=[InputRequired("Укажите дату и время окончания.")],
+    )
+
+    def __init__(self, *args, campaign: Campaign, **kw):
+        super().__init__(*args, **kw)
+        self.campaign = campaign
+        if not self.is_submitted() and self.closes_at.data is None:
+            self.closes_at.data = to_local(campaign.closes_at).replace(tzinfo=None)
+
+    def validate_closes_at(self, field):
+        if field.data is None:
+            return
+        closes = from_local(field.data)
+        if closes <= utcnow():
+            raise ValidationError("Укажите момент в будущем.")
+        if closes <= self.campaign.opens_at:
+            raise ValidationError("Окончание должно быть позже начала опроса.")
+
+
+class CodesForm(RussianForm):
+    grade = SelectField("Класс", coerce=int, choices=[(g, f"{g} класс") for g in range(1, 12)])
+    quantity = IntegerField(
+        "Сколько кодов",
+        description="По умолчанию — число обучающихся в классе.",
+        validators=[
+            InputRequired("Укажите количество."),
+            NumberRange(1, services.MAX_CODES, f"От 1 до {services.MAX_CODES}."),
+        ],
+    )

@@ -1,0 +1,116 @@
+"""The public respondent pages `/s/<token>`: no login, no cookies, no JavaScript.
+
+CSRF is off for this blueprint: the form must stay valid however long a respondent takes
+(a CSRF token would expire and needs the session cookie). The one-time submission key in
+each rendered form is what guards against repeats.
+"""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from proforient.extensions import csrf, db
+from proforient.surveys import submission as sub
+from proforient.surveys.models import Campaign
+
+bp = Blueprint("respond", __name__, url_prefix="/s")
+csrf.exempt(bp)
+
+GONE = 410
+
+
+def _page(template: str, status: int = 200, **context):
+    return render_template(f"surveys/respond/{template}", **context), status
+
+
+def _not_found():
+    return _page("message.html", 404, title="Ссылка не найдена", kind="notfound")
+
+
+def _not_open(link: sub.LinkInfo, state: str):
+    if state == Campaign.DRAFT:
+        return _page("message.html", 200, title="Опрос ещё не начался", kind="draft", link=link)
+    return _page("message.html", GONE, title="Опрос завершён", kind="closed", link=link)
+
+
+def _form(link, spec, code, *, key=None, values=None, errors=None, notice=None, status=200):
+    return _page(
+        "form.html",
+        status,
+        spec=spec,
+        link=link,
+        school_name=link.school_name,
+        key=key or sub.new_submission_key(),
+        code=code,
+        values=values or {},
+        errors=errors or {},
+        notice=notice,
+        preview=False,
+    )
+
+
+def _code_page(link, code="", error=None, status=200):
+    return _page("code.html", status, link=link, code=code, error=error)
+
+
+CODE_MESSAGES = {
+    sub.CODE_UNKNOWN: "Такого кода нет. Проверьте, как он написан на листке.",
+    sub.CODE_USED: "По этому коду уже ответили. Каждый код действует один раз.",
+}
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+def form(token: str):
+    link = sub.find_link(token)
+    if link is None:
+        return _not_found()
+    state = link.state()
+    if state != Campaign.OPEN:
+        return _not_open(link, state)
+    spec = sub.survey_spec(link.questionnaire_id)
+    if spec is None:  # pragma: no cover - a campaign always has its questionnaire
+        return _not_found()
+
+    code = ""
+    if link.uses_codes:
+        raw = request.values.get("code")
+        if raw is None:
+            return _code_page(link)
+        code = sub.normalise_code(raw)
+        if request.method == "GET":
+            status = sub.check_code(link, code)
+            if status != sub.CODE_OK:
+                return _code_page(link, raw, CODE_MESSAGES[status])
+
+    if request.method == "GET":
+        return _form(link, spec, code)
+
+    outcome = sub.submit(link, spec, request.form, code)
+    if outcome.status == sub.ACCEPTED:
+        db.session.commit()
+        return redirect(url_for("respond.thanks", token=token), code=303)
+    if outcome.status == sub.REPEATED:
+        return redirect(url_for("respond.thanks", token=token), code=303)
+    if outcome.status == sub.INVALID:
+        return _form(
+            link, spec, code, key=request.form["key"], values=outcome.values, errors=outcome.errors
+        )
+    if outcome.status == sub.CODE_SPENT:
+        status = sub.check_code(link, code)
+        message = CODE_MESSAGES.get(status, CODE_MESSAGES[sub.CODE_USED])
+        return _code_page(link, code, message, status=409)
+    # BAD_KEY or CHANGED: the answers are shown again in a fresh form.
+    fresh = sub.survey_spec(link.questionnaire_id)
+    values, _errors, *_ = sub.parse_answers(fresh, request.form)
+    notice = (
+        "Анкета только что изменилась. Проверьте ответы и нажмите «Отправить» ещё раз."
+        if outcome.status == sub.CHANGED
+        else "Не удалось отправить анкету. Проверьте ответы и нажмите «Отправить» ещё раз."
+    )
+    return _form(link, fresh, code, values=values, notice=notice)
+
+
+@bp.get("/<token>/thanks")
+def thanks(token: str):
+    link = sub.find_link(token)
+    if link is None:
+        return _not_found()
+    return _page("thanks.html", link=link)

@@ -1,0 +1,344 @@
+"""The respondent's side: find a link by its token, build the form's structure, accept a
+submission exactly once.
+
+This path serves thousands of phones, so it avoids the ORM's object machinery: the
+questionnaire structure is cached per process as frozen data, the link is one joined
+SELECT, and a submission is one INSERT for the response plus one executemany for answers.
+"""
+
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from proforient.core.timeutil import local_today, utcnow
+from proforient.extensions import db
+from proforient.schools.models import School
+from proforient.surveys.models import (
+    Answer,
+    AnswerText,
+    Campaign,
+    CampaignSchool,
+    OneTimeCode,
+    Question,
+    Questionnaire,
+    QuestionOption,
+    QuestionRow,
+    Response,
+)
+from proforient.surveys.qtypes import OptionSpec, QuestionSpec, RowSpec
+
+# Links: 20 characters from 31 (no 0/o, 1/l/i): log2(31) * 20 ≈ 99 bits, easy to retype.
+TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+TOKEN_LENGTH = 20
+TOKEN_RE = re.compile(f"[{TOKEN_ALPHABET}]{{{TOKEN_LENGTH}}}")
+
+# One-time codes on paper slips: 8 capitals and digits without 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+CODE_RE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
+
+# The submission key of a rendered form: 128 random bits, URL-safe base64.
+KEY_RE = re.compile(r"[A-Za-z0-9_-]{22}")
+
+SPEC_TTL = 30.0  # seconds; edits in this process invalidate at once
+
+
+def new_token() -> str:
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def normalise_code(raw: str | None) -> str:
+    """What people type from paper: any case, with spaces or a dash."""
+    return re.sub(r"[\s\-]", "", raw or "").upper()[:32]
+
+
+def format_code(code: str) -> str:
+    """ABCD-EFGH: easier to read aloud and copy."""
+    return f"{code[:4]}-{code[4:]}" if len(code) == CODE_LENGTH else code
+
+
+# --- The questionnaire's structure, cached per process ----------------------------------
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    questionnaire_id: int
+    title: str
+    intro: str
+    minutes: int
+    questions: tuple[QuestionSpec, ...]
+    grades: tuple[int, ...] = field(default=())  # values of the [grade] question's options
+
+
+_cache: dict[int, tuple[float, SurveySpec]] = {}
+_cache_lock = threading.Lock()
+
+
+def build_spec(questionnaire_id: int) -> SurveySpec | None:
+    qn = db.session.execute(
+        select(Questionnaire.title, Questionnaire.intro, Questionnaire.minutes).where(
+            Questionnaire.id == questionnaire_id
+        )
+    ).first()
+    if qn is None:
+        return None
+    questions = (
+        db.session.execute(
+            select(Question)
+            .where(Question.questionnaire_id == questionnaire_id)
+            .order_by(Question.position, Question.id)
+        )
+        .scalars()
+        .all()
+    )
+    ids = [q.id for q in questions]
+    options: dict[int, list[OptionSpec]] = {i: [] for i in ids}
+    rows: dict[int, list[RowSpec]] = {i: [] for i in ids}
+    if ids:
+        for o in db.session.execute(
+            select(
+                QuestionOption.id,
+                QuestionOption.question_id,
+                QuestionOption.label,
+                QuestionOption.value,
+                QuestionOption.is_other,
+            )
+            .where(QuestionOption.question_id.in_(ids))
+            .order_by(QuestionOption.position, QuestionOption.id)
+        ):
+            options[o.question_id].append(OptionSpec(o.id, o.label, o.value, o.is_other))
+        for r in db.session.execute(
+            select(QuestionRow.id, QuestionRow.question_id, QuestionRow.label)
+            .where(QuestionRow.question_id.in_(ids))
+            .order_by(QuestionRow.position, QuestionRow.id)
+        ):
+            rows[r.question_id].append(RowSpec(r.id, r.label))
+    specs = []
+    grades: tuple[int, ...] = ()
+    for number, q in enumerate(questions, start=1):
+        opts = tuple(options[q.id])
+        specs.append(
+            QuestionSpec(
+                id=q.id,
+                number=number,
+                kind=q.kind,
+                text=q.text,
+                hint=q.hint,
+                required=q.required,
+                is_grade=q.is_grade,
+                in_index=q.in_index,
+                max_choices=q.max_choices,
+                allow_other=q.allow_other,
+                options=opts,
+                rows=tuple(rows[q.id]),
+                option_by_id={o.id: o for o in opts},
+            )
+        )
+        if q.is_grade:
+            grades = tuple(sorted({o.value for o in opts if o.value}))
+    return SurveySpec(questionnaire_id, qn.title, qn.intro, qn.minutes, tuple(specs), grades)
+
+
+def survey_spec(questionnaire_id: int) -> SurveySpec | None:
+    now = time.monotonic()
+    hit = _cache.get(questionnaire_id)
+    if hit is not None and now - hit[0] < SPEC_TTL:
+        return hit[1]
+    spec = build_spec(questionnaire_id)
+    if spec is not None:
+        with _cache_lock:
+            _cache[questionnaire_id] = (now, spec)
+    return spec
+
+
+def invalidate_spec(questionnaire_id: int | None = None) -> None:
+    with _cache_lock:
+        if questionnaire_id is None:
+            _cache.clear()
+        else:
+            _cache.pop(questionnaire_id, None)
+
+
+# --- Links --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    id: int
+    token: str
+    campaign_id: int
+    school_id: int
+    school_name: str
+    questionnaire_id: int
+    opens_at: datetime
+    closes_at: datetime
+    uses_codes: bool
+
+    def state(self, now: datetime | None = None) -> str:
+        now = now or utcnow()
+        if now < self.opens_at:
+            return Campaign.DRAFT
+        if now >= self.closes_at:
+            return Campaign.CLOSED
+        return Campaign.OPEN
+
+
+def find_link(token: str) -> LinkInfo | None:
+    if not TOKEN_RE.fullmatch(token):
+        return None
+    row = db.session.execute(
+        select(
+            CampaignSchool.id,
+            CampaignSchool.campaign_id,
+            CampaignSchool.school_id,
+            School.short_name,
+            Campaign.questionnaire_id,
+            Campaign.opens_at,
+            Campaign.closes_at,
+            Campaign.uses_codes,
+        )
+        .join(Campaign, Campaign.id == CampaignSchool.campaign_id)
+        .join(School, School.id == CampaignSchool.school_id)
+        .where(CampaignSchool.token == token)
+    ).first()
+    if row is None:
+        return None
+    return LinkInfo(
+        id=row.id,
+        token=token,
+        campaign_id=row.campaign_id,
+        school_id=row.school_id,
+        school_name=row.short_name,
+        questionnaire_id=row.questionnaire_id,
+        opens_at=row.opens_at,
+        closes_at=row.closes_at,
+        uses_codes=row.uses_codes,
+    )
+
+
+CODE_UNKNOWN = "unknown"
+CODE_USED = "used"
+CODE_OK = "ok"
+
+
+def check_code(link: LinkInfo, code: str) -> str:
+    if not CODE_RE.fullmatch(code):
+        return CODE_UNKNOWN
+    used = db.session.scalar(
+        select(OneTimeCode.used).where(
+            OneTimeCode.code == code, OneTimeCode.campaign_school_id == link.id
+        )
+    )
+    if used is None:
+        return CODE_UNKNOWN
+    return CODE_USED if used else CODE_OK
+
+
+# --- Submission ---------------------------------------------------------------------------
+
+ACCEPTED = "accepted"  # stored now
+REPEATED = "repeated"  # this form was stored before (double click, refresh, retry)
+INVALID = "invalid"  # answers need fixing; `values` and `errors` to show them again
+BAD_KEY = "bad_key"  # the hidden key is missing or malformed: show a fresh form
+CODE_SPENT = "code_spent"  # the one-time code has been used by someone else
+CHANGED = "changed"  # the questionnaire changed under the respondent: show it again
+
+
+@dataclass
+class Outcome:
+    status: str
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+
+def parse_answers(spec: SurveySpec, form):
+    """Run every question's type over the form: (values, errors, answers, texts, grade)."""
+    values, errors, answers, texts = {}, {}, [], []
+    grade = None
+    for q in spec.questions:
+        parsed = q.qtype.parse(q, form)
+        values[q.id] = parsed.kept
+        if parsed.error:
+            errors[q.id] = parsed.error
+            continue
+        for option_id, row_id, value in parsed.answers:
+            answers.append(
+                {"question_id": q.id, "option_id": option_id, "row_id": row_id, "value": value}
+            )
+        for text in parsed.texts:
+            texts.append({"question_id": q.id, "text": text})
+        if parsed.grade is not None:
+            grade = parsed.grade
+    return values, errors, answers, texts, grade
+
+
+def submit(link: LinkInfo, spec: SurveySpec, form, code: str = "") -> Outcome:
+    """Store one response, exactly once per submission key (and per one-time code).
+
+    The unique submission key is the guard: a repeated POST fails on the constraint, the
+    transaction is rolled back and the caller shows the thank-you page again. The caller
+    commits on ACCEPTED.
+    """
+    key = form.get("key", "")
+    if not KEY_RE.fullmatch(key):
+        return Outcome(BAD_KEY)
+    values, errors, answers, texts, grade = parse_answers(spec, form)
+    if errors:
+        return Outcome(INVALID, values, errors)
+    try:
+        result = db.session.execute(
+            Response.__table__.insert().values(
+                campaign_id=link.campaign_id,
+                school_id=link.school_id,
+                grade=grade,
+                submitted_on=local_today(),
+                submission_key=key,
+            )
+        )
+        response_id = result.inserted_primary_key[0]
+        if answers:
+            for row in answers:
+                row["response_id"] = response_id
+            db.session.execute(Answer.__table__.insert(), answers)
+        if texts:
+            for row in texts:
+                row["response_id"] = response_id
+            db.session.execute(AnswerText.__table__.insert(), texts)
+        if link.uses_codes:
+            # Spend the code in the same transaction; nothing ties it to the response.
+            spent = db.session.execute(
+                update(OneTimeCode)
+                .where(
+                    OneTimeCode.code == code,
+                    OneTimeCode.campaign_school_id == link.id,
+                    OneTimeCode.used.is_(False),
+                )
+                .values(used=True)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if spent != 1:
+                db.session.rollback()
+                return Outcome(CODE_SPENT)
+    except IntegrityError:
+        db.session.rollback()
+        stored = db.session.scalar(select(Response.id).where(Response.submission_key == key))
+        if stored is not None:
+            return Outcome(REPEATED)
+        # An option or question vanished (the questionnaire was edited): start over.
+        invalidate_spec(spec.questionnaire_id)
+        return Outcome(CHANGED)
+    return Outcome(ACCEPTED)

@@ -1,0 +1,350 @@
+"""Department and coordinator screens: questionnaires, campaigns, links, turnout, codes."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from proforient.core.access import department_required, ensure_school_allowed, user_school_id
+from proforient.core.timeutil import current_academic_year, local_today, to_local
+from proforient.extensions import db
+from proforient.schools.models import School
+from proforient.schools.services import enrolment_table
+from proforient.surveys import services
+from proforient.surveys.forms import (
+    CampaignForm,
+    CodesForm,
+    ExtendForm,
+    QuestionForm,
+    QuestionnaireForm,
+)
+from proforient.surveys.models import Audience, Campaign, CampaignSchool, Question, Questionnaire
+from proforient.surveys.submission import build_spec, format_code
+from proforient.surveys.submission import new_submission_key as _new_key
+
+bp = Blueprint("surveys", __name__, url_prefix="/surveys")
+
+FROZEN_NOTE = "Анкета используется в опросе с ответами: изменения создадут новую версию."
+
+
+def _new_version_flash(questionnaire: Questionnaire) -> None:
+    flash(
+        f"Анкета используется в опросе с ответами, поэтому изменения сохранены в новой "
+        f"версии {questionnaire.version}. Прежняя версия осталась у своих опросов.",
+        "success",
+    )
+
+
+# --- Campaign list (both roles) -----------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def index():
+    campaigns = services.campaign_list(user_school_id())
+    return render_template("surveys/index.html", campaigns=campaigns)
+
+
+# --- Questionnaires (department) ----------------------------------------------------------
+
+
+@bp.get("/questionnaires/")
+@department_required
+def questionnaires():
+    show_all = request.args.get("all") == "1"
+    items = services.questionnaire_list(include_archived=show_all)
+    ids = [q.id for q in items]
+    return render_template(
+        "surveys/questionnaires.html",
+        items=items,
+        frozen=services.frozen_ids(ids),
+        counts=services.question_counts(ids),
+        show_all=show_all,
+    )
+
+
+@bp.route("/questionnaires/new", methods=["GET", "POST"])
+@department_required
+def questionnaire_new():
+    form = QuestionnaireForm()
+    if form.validate_on_submit():
+        qn = services.save_questionnaire(Questionnaire(version=1), form)
+        db.session.commit()
+        flash("Анкета создана. Добавьте вопросы.", "success")
+        return redirect(url_for("surveys.questionnaire", questionnaire_id=qn.id))
+    return render_template("surveys/questionnaire_form.html", form=form, questionnaire=None)
+
+
+@bp.get("/questionnaires/<int:questionnaire_id>")
+@department_required
+def questionnaire(questionnaire_id: int):
+    qn = db.get_or_404(Questionnaire, questionnaire_id)
+    campaigns = db.session.scalars(
+        select(Campaign).where(Campaign.questionnaire_id == qn.id).order_by(Campaign.opens_at)
+    ).all()
+    return render_template(
+        "surveys/questionnaire.html",
+        questionnaire=qn,
+        frozen=services.is_frozen(qn),
+        frozen_note=FROZEN_NOTE,
+        campaigns=campaigns,
+    )
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/edit", methods=["GET", "POST"])
+@department_required
+def questionnaire_edit(questionnaire_id: int):
+    qn = db.get_or_404(Questionnaire, questionnaire_id)
+    form = QuestionnaireForm(obj=qn)
+    if form.validate_on_submit():
+        target, created = services.editable(qn)
+        services.save_questionnaire(target, form)
+        db.session.commit()
+        if created:
+            _new_version_flash(target)
+        else:
+            flash("Изменения сохранены.", "success")
+        return redirect(url_for("surveys.questionnaire", questionnaire_id=target.id))
+    return render_template(
+        "surveys/questionnaire_form.html",
+        form=form,
+        questionnaire=qn,
+        frozen=services.is_frozen(qn),
+        frozen_note=FROZEN_NOTE,
+    )
+
+
+@bp.post("/questionnaires/<int:questionnaire_id>/copy")
+@department_required
+def questionnaire_copy(questionnaire_id: int):
+    qn = db.get_or_404(Questionnaire, questionnaire_id)
+    copy = services.copy_questionnaire(qn)
+    db.session.commit()
+    flash("Копия создана: измените её как нужно.", "success")
+    return redirect(url_for("surveys.questionnaire", questionnaire_id=copy.id))
+
+
+@bp.get("/questionnaires/<int:questionnaire_id>/preview")
+@department_required
+def questionnaire_preview(questionnaire_id: int):
+    qn = db.get_or_404(Questionnaire, questionnaire_id)
+    return render_template(
+        "surveys/respond/form.html",
+        spec=build_spec(qn.id),
+        school_name="Название школы",
+        key=_new_key(),
+        code="",
+        values={},
+        errors={},
+        preview=True,
+        back_url=url_for("surveys.questionnaire", questionnaire_id=qn.id),
+    )
+
+
+def _question_form_page(qn: Questionnaire, question: Question | None):
+    form = QuestionForm(obj=question, questionnaire=qn, editing=question)
+    if request.method == "GET" and question is not None:
+        form.options.data = services.option_lines(question)
+        form.rows.data = services.row_lines(question)
+    if form.validate_on_submit():
+        target, created = services.editable(qn)
+        counterpart = services.counterpart(question, target) if question is not None else None
+        services.save_question(target, counterpart, form)
+        db.session.commit()
+        if created:
+            _new_version_flash(target)
+        else:
+            flash("Вопрос сохранён.", "success")
+        return redirect(url_for("surveys.questionnaire", questionnaire_id=target.id))
+    return render_template(
+        "surveys/question_form.html",
+        form=form,
+        questionnaire=qn,
+        question=question,
+        frozen=services.is_frozen(qn),
+        frozen_note=FROZEN_NOTE,
+    )
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>/questions/new", methods=["GET", "POST"])
+@department_required
+def question_new(questionnaire_id: int):
+    return _question_form_page(db.get_or_404(Questionnaire, questionnaire_id), None)
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@department_required
+def question_edit(question_id: int):
+    question = db.get_or_404(Question, question_id)
+    return _question_form_page(question.questionnaire, question)
+
+
+@bp.post("/questions/<int:question_id>/move")
+@department_required
+def question_move(question_id: int):
+    question = db.get_or_404(Question, question_id)
+    delta = -1 if request.form.get("direction") == "up" else 1
+    target, created = services.editable(question.questionnaire)
+    services.move_question(services.counterpart(question, target), delta)
+    db.session.commit()
+    if created:
+        _new_version_flash(target)
+    return redirect(
+        url_for("surveys.questionnaire", questionnaire_id=target.id, _anchor="questions")
+    )
+
+
+@bp.post("/questions/<int:question_id>/delete")
+@department_required
+def question_delete(question_id: int):
+    question = db.get_or_404(Question, question_id)
+    target, created = services.editable(question.questionnaire)
+    services.delete_question(services.counterpart(question, target))
+    db.session.commit()
+    if created:
+        _new_version_flash(target)
+    else:
+        flash("Вопрос удалён.", "success")
+    return redirect(url_for("surveys.questionnaire", questionnaire_id=target.id))
+
+
+# --- Campaigns ----------------------------------------------------------------------------
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@department_required
+def campaign_new():
+    form = CampaignForm()
+    if request.method == "GET":
+        year = current_academic_year()
+        opens, closes = services.default_window(year)
+        if closes.date() < local_today():
+            year += 1
+            opens, closes = services.default_window(year)
+        form.academic_year.data = year
+        form.opens_at.data, form.closes_at.data = opens, closes
+        form.schools.data = [sid for sid, _label in form.schools.choices]
+        audience = request.args.get("audience", Audience.STUDENTS)
+        form.audience.data = audience if audience in Audience.LABELS else Audience.STUDENTS
+        match = next(
+            (q.id for q in services.questionnaire_list() if q.audience == form.audience.data),
+            None,
+        )
+        form.questionnaire_id.data = match
+    if form.validate_on_submit():
+        campaign = Campaign()
+        services.save_campaign(campaign, form)
+        db.session.commit()
+        flash("Опрос создан. Ссылки для школ готовы.", "success")
+        return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
+    return render_template("surveys/campaign_form.html", form=form, campaign=None)
+
+
+def _campaign_for_user(campaign_id: int) -> Campaign:
+    """A coordinator sees a campaign only if their school takes part (else 404)."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    school_id = user_school_id()
+    if school_id is not None:
+        included = db.session.scalar(
+            select(CampaignSchool.id).where(
+                CampaignSchool.campaign_id == campaign.id, CampaignSchool.school_id == school_id
+            )
+        )
+        if included is None:
+            abort(404)
+    return campaign
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+@login_required
+def campaign(campaign_id: int):
+    campaign = _campaign_for_user(campaign_id)
+    return render_template(
+        "surveys/campaign.html",
+        campaign=campaign,
+        turnout=services.turnout(campaign, user_school_id()),
+        today=local_today(),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@department_required
+def campaign_edit(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = CampaignForm(obj=campaign, campaign=campaign)
+    if request.method == "GET":
+        form.opens_at.data = to_local(campaign.opens_at).replace(tzinfo=None)
+        form.closes_at.data = to_local(campaign.closes_at).replace(tzinfo=None)
+        form.schools.data = [link.school_id for link in campaign.links]
+    if form.validate_on_submit():
+        warnings = services.save_campaign(campaign, form)
+        db.session.commit()
+        flash("Изменения сохранены.", "success")
+        for warning in warnings:
+            flash(warning, "warning")
+        return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
+    return render_template("surveys/campaign_form.html", form=form, campaign=campaign)
+
+
+@bp.post("/campaigns/<int:campaign_id>/close")
+@department_required
+def campaign_close(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if services.close_early(campaign):
+        db.session.commit()
+        flash("Опрос завершён досрочно: ссылки больше не принимают ответы.", "success")
+    else:
+        flash("Досрочно завершить можно только идущий опрос.", "error")
+    return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/extend", methods=["GET", "POST"])
+@department_required
+def campaign_extend(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = ExtendForm(campaign=campaign)
+    if form.validate_on_submit():
+        services.extend(campaign, form.closes_at.data)
+        db.session.commit()
+        flash("Срок опроса изменён.", "success")
+        return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
+    return render_template("surveys/campaign_extend.html", form=form, campaign=campaign)
+
+
+@bp.route("/campaigns/<int:campaign_id>/schools/<int:school_id>/codes", methods=["GET", "POST"])
+@login_required
+def campaign_codes(campaign_id: int, school_id: int):
+    ensure_school_allowed(school_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
+    link = db.session.scalar(
+        select(CampaignSchool).where(
+            CampaignSchool.campaign_id == campaign.id, CampaignSchool.school_id == school_id
+        )
+    )
+    if link is None or not campaign.uses_codes:
+        abort(404)
+    school = db.session.get(School, school_id)
+    enrolment = enrolment_table([school_id])[school_id]
+    form = CodesForm()
+    if request.method == "GET":
+        grade = request.args.get("grade", type=int)
+        if grade in enrolment:
+            form.grade.data = grade
+        form.quantity.data = enrolment.get(form.grade.data or 0) or None
+    if form.validate_on_submit():
+        codes = services.generate_codes(link, form.grade.data, form.quantity.data)
+        db.session.commit()
+        flash(f"Создано кодов для {form.grade.data} класса: {len(codes)}.", "success")
+        return redirect(
+            url_for("surveys.campaign_codes", campaign_id=campaign.id, school_id=school_id)
+        )
+    return render_template(
+        "surveys/codes.html",
+        campaign=campaign,
+        school=school,
+        link=link,
+        form=form,
+        summary=services.code_summary(link),
+        enrolment=enrolment,
+        format_code=format_code,
+        is_department=current_user.is_department,
+    )
