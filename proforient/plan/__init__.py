@@ -2,4 +2,4 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from proforient.plan import models  # noqa: F401

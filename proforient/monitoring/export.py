@@ -1,0 +1,193 @@
+"""One XLSX per academic year: the monitoring forms and graduate destinations of every
+active school, one row per school and a totals row (the layout of a regional report).
+
+Only submitted forms are counted; a school whose form is not submitted gets a row with its
+state and empty numbers, so the totals row equals the district indicators.
+"""
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from proforient.core.exports import HEADER_FILL, TOTAL_FILL, new_workbook, write_table
+from proforient.core.formatting import fmt_date
+from proforient.core.timeutil import academic_year_label
+from proforient.monitoring import services
+from proforient.monitoring.models import (
+    GRADUATE_CATEGORIES,
+    GRADUATE_COLUMNS,
+    GRADUATE_GRADES,
+    ProfminimumLevel,
+    Status,
+)
+
+MONITORING_HEADER = [
+    "№",
+    "Образовательная организация",
+    "Состояние формы",
+    "Дата отправки",
+    "Программ профессионального самоопределения (ед.)",
+    "Наименования программ",
+    "Инновационных площадок, всего (ед.)",
+    "в т. ч. муниципальных",
+    "в т. ч. региональных",
+    "в т. ч. федеральных",
+    "Трудоустроено несовершеннолетних 14–18 лет (чел.)",
+    "из них детей-сирот",
+    "из них состоящих на профилактических учётах",
+    "Мер поощрения победителей (ед.)",
+    "Поощрено детей (чел.)",
+    "Уровень профминимума",
+    "Итоги года",
+]
+MONITORING_WIDTHS = [5, 40, 13, 12, 14, 45, 13, 12, 12, 12, 15, 11, 15, 13, 11, 14, 60]
+
+
+def monitoring_workbook(year: int) -> Workbook:
+    wb = new_workbook()
+    indicators = services.monitoring_indicators(year)
+    _monitoring_sheet(wb, year, indicators)
+    _graduates_sheet(wb, year, indicators)
+    return wb
+
+
+def _status(report) -> str:
+    return Status.LABELS[report.status if report is not None else Status.NOT_STARTED]
+
+
+def _monitoring_sheet(wb: Workbook, year: int, ind: services.MonitoringIndicators) -> None:
+    ws = wb.create_sheet("Мониторинг ОО")
+    rows = []
+    for n, (school, r) in enumerate(services.monitoring_table(year), start=1):
+        head = [n, school.short_name, _status(r)]
+        if r is None or r.status != Status.SUBMITTED:
+            rows.append([*head, None, *([None] * 13)])
+            continue
+        rows.append(
+            [
+                *head,
+                fmt_date(r.submitted_at),
+                r.programs_count,
+                "\n".join(r.program_list),
+                r.sites_total,
+                r.sites_municipal,
+                r.sites_regional,
+                r.sites_federal,
+                r.minors_employed,
+                r.minors_employed_orphans,
+                r.minors_employed_registered,
+                r.incentive_measures,
+                r.children_rewarded,
+                r.profminimum_label,
+                r.summary,
+            ]
+        )
+    levels = ", ".join(
+        f"{label}: {ind.profminimum[code]}" for code, label in ProfminimumLevel.LABELS.items()
+    )
+    sites = ind.innovation_sites_by_level
+    total = [
+        None,
+        f"Итого (отправили {ind.monitoring_submitted} из {ind.schools})",
+        None,
+        None,
+        ind.programs,
+        None,
+        ind.innovation_sites,
+        sites["municipal"],
+        sites["regional"],
+        sites["federal"],
+        ind.minors_employed,
+        ind.minors_employed_orphans,
+        ind.minors_employed_registered,
+        ind.incentive_measures,
+        ind.children_rewarded,
+        levels,
+        None,
+    ]
+    write_table(
+        ws,
+        MONITORING_HEADER,
+        rows,
+        total=total,
+        title=f"Мониторинг профориентационной работы ОО, {academic_year_label(year)} "
+        "(учтены отправленные формы)",
+        widths=MONITORING_WIDTHS,
+    )
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _graduate_groups() -> list[tuple[int, str, str]]:
+    """Column groups in order: (grade, row key, label)."""
+    out = []
+    for grade in GRADUATE_GRADES:
+        out.append((grade, services.COHORT, "Выпускников всего"))
+        out.extend((grade, code, label) for code, label in GRADUATE_CATEGORIES[grade])
+    return out
+
+
+def _graduates_sheet(wb: Workbook, year: int, ind: services.MonitoringIndicators) -> None:
+    ws = wb.create_sheet("Выпускники")
+    groups = _graduate_groups()
+    first = 4  # columns 1–3: №, school, state
+    ws.append(
+        [
+            f"Трудоустройство выпускников 9 и 11 классов, {academic_year_label(year)} "
+            "(учтены отправленные формы)"
+        ]
+    )
+    ws.cell(row=1, column=1).font = Font(bold=True, size=12)
+
+    # Three header rows: grade, category, column (всего / дети-сироты / ОВЗ).
+    for col, label in enumerate(("№", "Образовательная организация", "Состояние формы"), 1):
+        ws.cell(row=2, column=col, value=label)
+        ws.merge_cells(start_row=2, start_column=col, end_row=4, end_column=col)
+    col = first
+    for grade in GRADUATE_GRADES:
+        width = 3 * (1 + len(GRADUATE_CATEGORIES[grade]))
+        ws.cell(row=2, column=col, value=f"{grade} класс")
+        ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + width - 1)
+        col += width
+    for i, (_grade, _key, label) in enumerate(groups):
+        c = first + 3 * i
+        ws.cell(row=3, column=c, value=label)
+        ws.merge_cells(start_row=3, start_column=c, end_row=3, end_column=c + 2)
+        for j, (_column, column_label) in enumerate(GRADUATE_COLUMNS):
+            ws.cell(row=4, column=c + j, value=column_label)
+    last = first + 3 * len(groups) - 1
+    for row in ws.iter_rows(min_row=2, max_row=4, max_col=last):
+        for cell in row:
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
+
+    for n, (school, report, values) in enumerate(services.graduates_table(year), start=1):
+        line = [n, school.short_name, _status(report)]
+        if report is not None and report.status == Status.SUBMITTED:
+            for grade, key, _label in groups:
+                line.extend(values[grade][key])
+        ws.append(line)
+
+    totals = [None, f"Итого (отправили {ind.graduates_submitted} из {ind.schools})", None]
+    for grade, key, _label in groups:
+        g = ind.graduates[grade]
+        item = (
+            g.graduates
+            if key == services.COHORT
+            else next(c for c in g.categories if c.code == key)
+        )
+        totals.extend((item.total, item.orphans, item.ovz))
+    ws.append(totals)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = TOTAL_FILL
+
+    ws.freeze_panes = ws.cell(row=5, column=first)
+    ws.column_dimensions["A"].width = 5
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["C"].width = 13
+    for c in range(first, last + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 9
+    ws.row_dimensions[3].height = 60
