@@ -1,0 +1,285 @@
+"""Survey exports: responses row by row (XLSX, CSV) and the per-school summary (XLSX).
+
+Responses are read in chunks of plain SQL rows (never ORM objects), so memory stays flat
+however many there are. The anonymity rule holds here too: a school with fewer than
+`SURVEY_MIN_GROUP` responses is not exported row by row, and the file says so.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select, tuple_
+
+from proforient.core.exports import HEADER_FILL, new_workbook, write_table
+from proforient.core.formatting import fmt_date, fmt_number
+from proforient.core.timeutil import academic_year_label, local_today
+from proforient.extensions import db
+from proforient.schools.models import School
+from proforient.surveys import results as svc
+from proforient.surveys.models import Answer, AnswerText, Campaign, QuestionKind, Response
+from proforient.surveys.submission import SurveySpec
+
+CHUNK = 1000
+PERCENT = "0.0%"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    question_id: int
+    kind: str  # label | flag | value | row | text
+    key: int | None = None  # option id (flag) or row id (row)
+
+
+def columns(spec: SurveySpec) -> list[Column]:
+    """One column per question; multiple choice: one 0/1 column per option; matrix: one
+    per row; «Другое» text in its own column."""
+    cols = []
+    for q in spec.questions:
+        title = f"{q.number}. {q.text}"
+        if q.kind in (QuestionKind.SINGLE, QuestionKind.SATISFACTION):
+            cols.append(Column(title, q.id, "label"))
+            if q.allow_other:
+                cols.append(Column(f"{title} — другое (текст)", q.id, "text"))
+        elif q.kind == QuestionKind.MULTIPLE:
+            for option in q.options:
+                cols.append(Column(f"{title} — {option.label}", q.id, "flag", option.id))
+            if q.allow_other:
+                cols.append(Column(f"{title} — другое (текст)", q.id, "text"))
+        elif q.kind == QuestionKind.RATING:
+            cols.append(Column(title, q.id, "value"))
+        elif q.kind == QuestionKind.MATRIX:
+            for row in q.rows:
+                cols.append(Column(f"{title} — {row.label}", q.id, "row", row.id))
+        else:
+            cols.append(Column(title, q.id, "text"))
+    return cols
+
+
+def _labels(spec: SurveySpec) -> dict[int, str]:
+    return {o.id: o.label for q in spec.questions for o in q.options}
+
+
+def _exported_schools(campaign: Campaign, schools: list[School]):
+    """(schools exported row by row, schools left out with their response counts)."""
+    counts = svc.response_counts(campaign.id)
+    minimum = svc.min_group()
+    kept, left_out = [], []
+    for school in schools:
+        n = svc._count_in(counts, school.id)
+        if n >= minimum:
+            kept.append(school)
+        elif n:
+            left_out.append((school, n))
+    return kept, left_out
+
+
+def note_lines(left_out: list[tuple[School, int]]) -> list[str]:
+    minimum = svc.min_group()
+    lines = [
+        f"Ответы школ, где меньше {minimum} ответов, построчно не выгружаются: "
+        "так анонимность сохраняется и в малых группах."
+    ]
+    if left_out:
+        lines.append(
+            "Не выгружены: "
+            + "; ".join(f"{school.short_name} ({fmt_number(n)})" for school, n in left_out)
+            + "."
+        )
+    else:
+        lines.append("Выгружены ответы всех школ.")
+    return lines
+
+
+def iter_responses(
+    campaign: Campaign, spec: SurveySpec, schools: list[School], chunk: int = CHUNK
+) -> Iterator[list]:
+    """Rows (school, then one cell per column) read in chunks of `chunk` responses:
+    three queries per chunk (responses, their answers, their texts)."""
+    cols = columns(spec)
+    labels = _labels(spec)
+    names = {s.id: s.short_name for s in schools}
+    if not names:
+        return
+    last = (0, 0)
+    number = 0
+    while True:
+        page = db.session.execute(
+            select(Response.school_id, Response.id)
+            .where(
+                Response.campaign_id == campaign.id,
+                Response.school_id.in_(list(names)),
+                tuple_(Response.school_id, Response.id) > tuple_(*last),
+            )
+            .order_by(Response.school_id, Response.id)
+            .limit(chunk)
+        ).all()
+        if not page:
+            return
+        ids = [rid for _sid, rid in page]
+        answers: dict[int, list] = {rid: [] for rid in ids}
+        for rid, qid, option_id, row_id, value in db.session.execute(
+            select(
+                Answer.response_id,
+                Answer.question_id,
+                Answer.option_id,
+                Answer.row_id,
+                Answer.value,
+            ).where(Answer.response_id.in_(ids))
+        ):
+            answers[rid].append((qid, option_id, row_id, value))
+        texts: dict[int, dict[int, list[str]]] = {rid: {} for rid in ids}
+        for rid, qid, text in db.session.execute(
+            select(AnswerText.response_id, AnswerText.question_id, AnswerText.text)
+            .where(AnswerText.response_id.in_(ids))
+            .order_by(AnswerText.id)
+        ):
+            texts[rid].setdefault(qid, []).append(text)
+        for school_id, rid in page:
+            number += 1
+            yield [number, names[school_id], *_cells(cols, labels, answers[rid], texts[rid])]
+        last = page[-1]
+
+
+def _cells(cols: list[Column], labels: dict[int, str], answers: list, texts: dict) -> list:
+    chosen: dict[int, list[int]] = {}  # question → options
+    values: dict[int, int] = {}  # question → rating
+    rows: dict[int, int] = {}  # matrix row → rating
+    for qid, option_id, row_id, value in answers:
+        if row_id is not None:
+            rows[row_id] = value
+        elif option_id is not None:
+            chosen.setdefault(qid, []).append(option_id)
+        elif value is not None:
+            values[qid] = value
+    out = []
+    for col in cols:
+        if col.kind == "label":
+            options = chosen.get(col.question_id)
+            out.append(labels.get(options[0], "") if options else "")
+        elif col.kind == "flag":
+            options = chosen.get(col.question_id)
+            out.append("" if options is None else int(col.key in options))
+        elif col.kind == "value":
+            out.append(values.get(col.question_id, ""))
+        elif col.kind == "row":
+            out.append(rows.get(col.key, ""))
+        else:
+            out.append(" / ".join(texts.get(col.question_id, [])))
+    return out
+
+
+def responses_table(campaign: Campaign, spec: SurveySpec, schools: list[School]):
+    """(header, rows) for CSV: rows is a generator; a note row ends it when schools were
+    left out."""
+    kept, left_out = _exported_schools(campaign, schools)
+    header = ["№", "Школа", *(c.header for c in columns(spec))]
+
+    def rows():
+        yield from iter_responses(campaign, spec, kept)
+        if left_out:
+            yield []
+            for line in note_lines(left_out):
+                yield ["Примечание", line]
+
+    return header, rows()
+
+
+def _header_cells(ws, values: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cells.append(cell)
+    return cells
+
+
+def responses_workbook(campaign: Campaign, spec: SurveySpec, schools: list[School]) -> Workbook:
+    """A write-only workbook (rows go straight to a temporary file): sheet «Ответы», one
+    row per response; sheet «Примечание» with the anonymity rule and what was left out."""
+    kept, left_out = _exported_schools(campaign, schools)
+    cols = columns(spec)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Ответы")
+    ws.freeze_panes = "C2"
+    ws.column_dimensions["A"].width = 7
+    ws.column_dimensions["B"].width = 30
+    for i, col in enumerate(cols, start=3):
+        ws.column_dimensions[get_column_letter(i)].width = 12 if col.kind == "flag" else 24
+    ws.append(_header_cells(ws, ["№", "Школа", *(c.header for c in cols)]))
+    for row in iter_responses(campaign, spec, kept):
+        ws.append(row)
+    note = wb.create_sheet("Примечание")
+    note.column_dimensions["A"].width = 120
+    note.append([campaign.title])
+    note.append(
+        [f"{campaign.audience_label.capitalize()}, {academic_year_label(campaign.academic_year)}"]
+    )
+    note.append([f"Выгружено {fmt_date(local_today())}."])
+    for line in note_lines(left_out):
+        note.append([line])
+    return wb
+
+
+def summary_workbook(campaign: Campaign) -> Workbook:
+    """One row per school: responses, enrolment of the surveyed grades, response rate,
+    satisfaction level and the share of 4–5 per index question (matrix row)."""
+    ov = svc.district_overview(campaign, sort="name")
+    suppressed = svc.SUPPRESSED
+    header = [
+        "№",
+        "Школа",
+        "Ответов",
+        "Обучающихся в опрошенных классах",
+        "Охват",
+        "Уровень удовлетворённости",
+        *(f"{item.label} — доля 4–5" for item in ov.items),
+    ]
+
+    def figures(row: svc.SchoolFigures) -> list:
+        if row.n == 0:
+            return ["нет ответов"] * (1 + len(ov.items))
+        if row.suppressed:
+            return [suppressed] * (1 + len(ov.items))
+        return [row.satisfaction, *(row.item_share(item) for item in ov.items)]
+
+    rows = [
+        [i, row.school.short_name, row.n, row.enrolment, row.rate, *figures(row)]
+        for i, row in enumerate(ov.rows, start=1)
+    ]
+    total = ov.total
+    total_row = ["", "Итого по округу", total.n, total.enrolment, total.rate, *figures(total)]
+    wb = new_workbook()
+    ws = wb.create_sheet("Сводка по школам")
+    title = f"{campaign.title}: сводка по школам на {fmt_date(local_today())}"
+    write_table(
+        ws,
+        header,
+        rows,
+        total=total_row,
+        title=title,
+        widths=[5, 40, 10, 14, 10, 16] + [18] * len(ov.items),
+    )
+    # Shares as real percentages Excel can sort and chart.
+    for row in ws.iter_rows(min_row=3, min_col=5, max_col=len(header)):
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.number_format = PERCENT
+    note = wb.create_sheet("Примечание")
+    note.column_dimensions["A"].width = 120
+    for line in [
+        campaign.title,
+        "Уровень удовлетворённости — доля ответов в двух верхних баллах («Полностью» и "
+        "«Скорее удовлетворён(а)», оценки 4–5) среди ответов на вопросы индекса.",
+        "Охват — число ответов ÷ число обучающихся опрошенных классов.",
+        f"Если в школе меньше {svc.min_group()} ответов, её показатели не приводятся "
+        f"(«{suppressed}»), но ответы входят в итог по округу.",
+    ]:
+        note.append([line])
+    return wb

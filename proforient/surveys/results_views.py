@@ -1,0 +1,252 @@
+"""Results, district overview, exports and printable invitations of a campaign.
+
+The department sees every school and the district; a coordinator sees only their own
+school (another school's id, or a campaign their school is not in, gives 404)."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import login_required
+from sqlalchemy import select
+
+from proforient.core.access import department_required, ensure_school_allowed, user_school_id
+from proforient.core.exports import csv_response, xlsx_response
+from proforient.extensions import db
+from proforient.reports.document import pdf_response
+from proforient.schools.models import School
+from proforient.surveys import exports, invitations
+from proforient.surveys import results as svc
+from proforient.surveys.models import Campaign, CampaignSchool, OneTimeCode
+from proforient.surveys.submission import build_spec
+
+bp = Blueprint("survey_results", __name__, url_prefix="/surveys/campaigns/<int:campaign_id>")
+
+TEXTS_PER_PAGE = 50
+
+
+def _campaign_and_schools(campaign_id: int) -> tuple[Campaign, list[School]]:
+    """The campaign and its schools; a coordinator whose school is not in it gets 404."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    schools = svc.campaign_schools(campaign.id)
+    own = user_school_id()
+    if own is not None and own not in {s.id for s in schools}:
+        abort(404)
+    return campaign, schools
+
+
+def _filters(schools: list[School], spec) -> svc.Filters:
+    """?school=&grade= — a coordinator is always bound to their own school."""
+    school_id = request.args.get("school", type=int)
+    ensure_school_allowed(school_id)
+    own = user_school_id()
+    if own is not None:
+        school_id = own
+    if school_id is not None and school_id not in {s.id for s in schools}:
+        abort(404)
+    grade = request.args.get("grade", type=int)
+    if grade not in {o.value for o in svc.grade_options(spec)}:
+        grade = None
+    return svc.Filters(school_id, grade)
+
+
+def _school_by_id(schools: list[School], school_id: int | None) -> School | None:
+    return next((s for s in schools if s.id == school_id), None)
+
+
+@bp.get("/results")
+@login_required
+def results(campaign_id: int):
+    campaign, schools = _campaign_and_schools(campaign_id)
+    spec = build_spec(campaign.questionnaire_id)
+    filters = _filters(schools, spec)
+    res = svc.campaign_results(campaign, filters, [s.id for s in schools], spec)
+    return render_template(
+        "surveys/results.html",
+        campaign=campaign,
+        res=res,
+        schools=schools,
+        school=_school_by_id(schools, filters.school_id),
+        grades=svc.grade_options(spec),
+        grade_label=_grade_label(spec, filters.grade),
+        suppressed_label=svc.SUPPRESSED,
+    )
+
+
+def _grade_label(spec, grade: int | None) -> str | None:
+    option = next((o for o in svc.grade_options(spec) if o.value == grade), None)
+    return option.label if option else None
+
+
+@bp.get("/results/questions/<int:question_id>/texts")
+@login_required
+def texts(campaign_id: int, question_id: int):
+    campaign, schools = _campaign_and_schools(campaign_id)
+    spec = build_spec(campaign.questionnaire_id)
+    filters = _filters(schools, spec)
+    question = next((q for q in spec.questions if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    counts = svc.response_counts(campaign.id)
+    n = svc._count_in(counts, filters.school_id, filters.grade)
+    suppressed = n < svc.min_group()
+    page = None
+    if not suppressed:
+        page = svc.texts_page(
+            campaign.id,
+            filters,
+            question.id,
+            request.args.get("page", 1, type=int),
+            TEXTS_PER_PAGE,
+        )
+    return render_template(
+        "surveys/results_texts.html",
+        campaign=campaign,
+        question=question,
+        page=page,
+        n=n,
+        suppressed=suppressed,
+        school=_school_by_id(schools, filters.school_id),
+        grade_label=_grade_label(spec, filters.grade),
+        filters=filters,
+        minimum=svc.min_group(),
+    )
+
+
+@bp.get("/results/schools")
+@department_required
+def overview(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    grade = request.args.get("grade", type=int)
+    sort = request.args.get("sort", "satisfaction")
+    ov = svc.district_overview(campaign, grade, sort)
+    grades = svc.grade_options(ov.spec)
+    if grade not in {o.value for o in grades}:
+        grade = None
+        if request.args.get("grade"):
+            ov = svc.district_overview(campaign, None, sort)
+    return render_template(
+        "surveys/results_overview.html",
+        campaign=campaign,
+        ov=ov,
+        grades=grades,
+        grade=grade,
+        grade_label=_grade_label(ov.spec, grade),
+        sort=sort if sort in svc.SORTS else "satisfaction",
+        sorts=svc.SORTS,
+        suppressed_label=svc.SUPPRESSED,
+    )
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+def _export_scope(campaign_id: int):
+    campaign, schools = _campaign_and_schools(campaign_id)
+    spec = build_spec(campaign.questionnaire_id)
+    filters = _filters(schools, spec)
+    ids = [filters.school_id] if filters.school_id is not None else [s.id for s in schools]
+    return campaign, spec, [s for s in schools if s.id in ids]
+
+
+def _stem(campaign: Campaign, what: str, school: School | None = None) -> str:
+    stem = f"{what} — опрос {campaign.id}"
+    if school is not None:
+        stem += f" — {school.short_name}"
+    return stem.replace("/", "-").replace("\\", "-")
+
+
+@bp.get("/results/responses.xlsx")
+@login_required
+def responses_xlsx(campaign_id: int):
+    campaign, spec, schools = _export_scope(campaign_id)
+    wb = exports.responses_workbook(campaign, spec, schools)
+    one = schools[0] if len(schools) == 1 else None
+    return xlsx_response(wb, _stem(campaign, "Ответы", one) + ".xlsx")
+
+
+@bp.get("/results/responses.csv")
+@login_required
+def responses_csv(campaign_id: int):
+    campaign, spec, schools = _export_scope(campaign_id)
+    header, rows = exports.responses_table(campaign, spec, schools)
+    one = schools[0] if len(schools) == 1 else None
+    return csv_response(header, stream_with_context(rows), _stem(campaign, "Ответы", one) + ".csv")
+
+
+@bp.get("/results/summary.xlsx")
+@department_required
+def summary_xlsx(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    wb = exports.summary_workbook(campaign)
+    return xlsx_response(wb, _stem(campaign, "Сводка по школам") + ".xlsx")
+
+
+# --- Invitation sheets and code slips -----------------------------------------------------
+
+
+def _link_for(campaign_id: int, school_id: int) -> tuple[Campaign, CampaignSchool, School]:
+    ensure_school_allowed(school_id)
+    campaign = db.get_or_404(Campaign, campaign_id)
+    row = db.session.execute(
+        select(CampaignSchool, School)
+        .join(School, School.id == CampaignSchool.school_id)
+        .where(CampaignSchool.campaign_id == campaign.id, CampaignSchool.school_id == school_id)
+    ).first()
+    if row is None:
+        abort(404)
+    return campaign, row[0], row[1]
+
+
+def public_url(token: str) -> str:
+    """The respondent link as printed: PUBLIC_BASE_URL (the address phones reach) if set,
+    else the address this request came to."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return base.rstrip("/") + url_for("respond.form", token=token)
+
+
+@bp.get("/schools/<int:school_id>/invitation.pdf")
+@login_required
+def invitation(campaign_id: int, school_id: int):
+    campaign, link, school = _link_for(campaign_id, school_id)
+    spec = build_spec(campaign.questionnaire_id)
+    content = invitations.invitation_pdf(campaign, school, public_url(link.token), spec.minutes)
+    return pdf_response(content, f"Приглашение — {school.short_name}.pdf".replace("/", "-"))
+
+
+@bp.get("/schools/<int:school_id>/slips.pdf")
+@login_required
+def slips(campaign_id: int, school_id: int):
+    campaign, link, school = _link_for(campaign_id, school_id)
+    if not campaign.uses_codes:
+        abort(404)
+    grade = request.args.get("grade", type=int)
+    stmt = (
+        select(OneTimeCode.grade, OneTimeCode.code)
+        .where(OneTimeCode.campaign_school_id == link.id, OneTimeCode.used.is_(False))
+        .order_by(OneTimeCode.grade, OneTimeCode.id)
+    )
+    if grade is not None:
+        stmt = stmt.where(OneTimeCode.grade == grade)
+    by_grade: dict[int, list[str]] = {}
+    for g, code in db.session.execute(stmt):
+        by_grade.setdefault(g, []).append(code)
+    if not by_grade:
+        flash(
+            "Неиспользованных кодов нет: сначала создайте коды для класса.",
+            "warning",
+        )
+        return redirect(
+            url_for("surveys.campaign_codes", campaign_id=campaign.id, school_id=school.id)
+        )
+    content = invitations.slips_pdf(campaign, school, public_url(link.token), by_grade)
+    suffix = f" — {grade} класс" if grade is not None else ""
+    name = f"Коды — {school.short_name}{suffix}.pdf".replace("/", "-")
+    return pdf_response(content, name)
