@@ -1,0 +1,497 @@
+"""XLSX export of the event list and of participation; XLSX import of participation.
+
+The import is all-or-nothing: every row is checked first, and if any is wrong the preview
+lists each bad row with the reason and nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+from openpyxl.styles import Font
+from sqlalchemy import select
+
+from proforient.core.exports import new_workbook, write_table
+from proforient.core.timeutil import academic_year_label
+from proforient.events import services
+from proforient.events.models import COUNT_FIELDS, Event, Participation
+from proforient.extensions import db
+from proforient.schools.models import School
+
+COUNT_NAMES = services.COUNT_NAMES
+COUNT_LABELS = [label for _name, label in COUNT_FIELDS]
+MAX_IMPORT_ROWS = 5000
+
+
+def _d(value) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+LIST_HEADER = [
+    "№",
+    "Мероприятие",
+    "Уровень",
+    "Форма",
+    "Проект",
+    "Начало",
+    "Окончание",
+    "Организатор",
+    "Аудитория",
+    "Статус",
+    "Школ",
+    *COUNT_LABELS,
+]
+
+
+def list_workbook(f: services.EventFilters, viewer_school_id: int | None):
+    """The filtered list (every page) with totals, and a sheet with one row per
+    school × event. A coordinator's workbook holds only their own school's numbers."""
+    events = db.session.scalars(services.event_list_query(f, viewer_school_id)).all()
+    stats = services.page_rows(events, f, viewer_school_id)
+    totals = services.list_totals(f, viewer_school_id)
+
+    def row(e: Event):
+        s = stats.get(e.id) or {}
+        return [
+            e.id,
+            e.title,
+            e.level_label,
+            e.format.name,
+            e.project.name if e.project else "",
+            _d(e.start_date),
+            _d(e.end_date),
+            e.organizer,
+            e.audience_label,
+            e.status_label,
+            int(s.get("schools") or 0),
+            *[int(s.get(n) or 0) for n in COUNT_NAMES],
+        ]
+
+    wb = new_workbook()
+    ws = wb.create_sheet("Мероприятия")
+    title = "Реестр мероприятий"
+    if f.year is not None:
+        title += f": {academic_year_label(f.year)}"
+    write_table(
+        ws,
+        LIST_HEADER,
+        (row(e) for e in events),
+        total=[
+            "Итого",
+            f"мероприятий: {totals.events}",
+            *[""] * 8,
+            totals.schools,
+            *[getattr(totals, n) for n in COUNT_NAMES],
+        ],
+        title=title,
+        widths=[7, 50, 15, 28, 26, 11, 11, 30, 26, 16, 8] + [12] * len(COUNT_NAMES),
+    )
+
+    # One row per participation of the listed events (the coordinator's school only).
+    school_id = f.school_id if f.school_id is not None else viewer_school_id
+    ws2 = wb.create_sheet("Участие")
+    ids = [e.id for e in events]
+    rows = []
+    if ids:
+        stmt = (
+            select(Participation, Event)
+            .join(Event, Event.id == Participation.event_id)
+            .join(School, School.id == Participation.school_id)
+            .where(Participation.event_id.in_(ids))
+            .order_by(Event.start_date, Event.id, School.short_name)
+        )
+        if school_id is not None:
+            stmt = stmt.where(Participation.school_id == school_id)
+        rows = db.session.execute(stmt).all()
+    write_table(
+        ws2,
+        [
+            "№ мероприятия",
+            "Мероприятие",
+            "Начало",
+            "Уровень",
+            "Школа",
+            *COUNT_LABELS,
+            "Впервые в году",
+        ],
+        (
+            [
+                e.id,
+                e.title,
+                _d(e.start_date),
+                e.level_label,
+                p.school.short_name,
+                *[getattr(p, n) for n in COUNT_NAMES],
+                p.distinct_children if p.distinct_children is not None else "",
+            ]
+            for p, e in rows
+        ),
+        widths=[12, 50, 11, 15, 36] + [12] * (len(COUNT_NAMES) + 1),
+    )
+    return wb
+
+
+def participation_workbook(event: Event, rows: list[Participation], totals: dict):
+    wb = new_workbook()
+    ws = wb.create_sheet("Участие")
+    write_table(
+        ws,
+        ["Школа", *COUNT_LABELS, "Впервые в году"],
+        (
+            [
+                p.school.short_name,
+                *[getattr(p, n) for n in COUNT_NAMES],
+                p.distinct_children if p.distinct_children is not None else "",
+            ]
+            for p in rows
+        ),
+        total=[
+            "Итого",
+            *[totals[n] for n in COUNT_NAMES],
+            totals["distinct_children"] if totals["distinct_children"] is not None else "",
+        ],
+        title=f"{event.title} — {event.dates_label}, {event.level_label} уровень",
+        widths=[40] + [13] * (len(COUNT_NAMES) + 1),
+    )
+    return wb
+
+
+# --- Import template ------------------------------------------------------------------------
+
+TEMPLATE_HEADER = [
+    "№ мероприятия",
+    "Мероприятие (для справки)",
+    "Школа (краткое наименование)",
+    "Участников",
+    "из них с ОВЗ",
+    "из них инвалидов",
+    "Победителей",
+    "Призёров",
+    "Педагогов",
+    "Впервые в году (если известно)",
+]
+# Template column -> participation field; columns 1 and 2 are looked up or ignored.
+TEMPLATE_FIELDS = [
+    None,
+    None,
+    None,
+    "participants",
+    "ovz",
+    "disabled",
+    "winners",
+    "prizewinners",
+    "teachers",
+    "distinct_children",
+]
+
+
+def template_workbook(year: int, viewer_school_id: int | None):
+    """The import template: an empty «Участие» sheet, and reference sheets with the events
+    of the year (their numbers) and the schools, so people can copy exact values."""
+    wb = new_workbook()
+    ws = wb.create_sheet("Участие")
+    write_table(ws, TEMPLATE_HEADER, [], widths=[14, 45, 38, 12, 12, 12, 12, 12, 12, 16])
+
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.academic_year == year, services.visible_clause(viewer_school_id))
+        .order_by(Event.start_date, Event.id)
+    ).all()
+    ws2 = wb.create_sheet("Мероприятия")
+    write_table(
+        ws2,
+        ["№ мероприятия", "Мероприятие", "Начало", "Уровень", "Форма"],
+        ([e.id, e.title, _d(e.start_date), e.level_label, e.format.name] for e in events),
+        title=f"Мероприятия: {academic_year_label(year)}",
+        widths=[14, 60, 11, 15, 30],
+    )
+    stmt = select(School.short_name).where(School.active).order_by(School.short_name)
+    if viewer_school_id is not None:
+        stmt = stmt.where(School.id == viewer_school_id)
+    ws3 = wb.create_sheet("Школы")
+    write_table(
+        ws3, ["Школа (краткое наименование)"], ([n] for n in db.session.scalars(stmt)), widths=[50]
+    )
+    ws4 = wb.create_sheet("Как заполнять")
+    for line in (
+        "Как заполнить шаблон",
+        "1. На листе «Участие» — одна строка на каждую школу в каждом мероприятии.",
+        "2. № мероприятия возьмите с листа «Мероприятия» (или со страницы мероприятия).",
+        "3. Краткое наименование школы — точно как на листе «Школы».",
+        "4. ОВЗ, инвалидов, победителей и призёров — из числа участников; "
+        "победителей и призёров вместе не больше участников.",
+        "5. Пустое число — ноль; «Впервые в году» оставьте пустым, если неизвестно.",
+        "6. Если запись об участии уже есть, она будет заменена данными из файла.",
+        "Пока в файле есть хоть одна ошибка, ничего не загружается.",
+    ):
+        ws4.append([line])
+    ws4["A1"].font = Font(bold=True)
+    ws4.column_dimensions["A"].width = 100
+    return wb
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    line: int
+    event_id: int
+    event_title: str
+    school_id: int
+    school_name: str
+    values: dict
+    existing_id: int | None = None  # participation to replace
+
+
+@dataclass
+class ImportResult:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    file_error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_error and bool(self.rows)
+
+    def payload(self) -> str:
+        """The checked rows as JSON for the confirmation form (checked again on import)."""
+        return json.dumps(
+            [
+                {"line": r.line, "event_id": r.event_id, "school": r.school_name, **r.values}
+                for r in self.rows
+            ],
+            ensure_ascii=False,
+        )
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for r in self.rows if r.existing_id is None)
+
+    @property
+    def replace_count(self) -> int:
+        return sum(1 for r in self.rows if r.existing_id is not None)
+
+
+def _cell_int(value, required: bool) -> tuple[int | None, str | None]:
+    """A count from a cell: blank is 0 (or None when not required); returns (value, error)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return (0 if required else None), None
+    if isinstance(value, bool):
+        return None, "не число"
+    if isinstance(value, int):
+        return value, None
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value), None
+        return None, f"«{value:g}» — не целое число"
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    try:
+        return int(text), None
+    except ValueError:
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return None, f"«{value}» — не число"
+        if number.is_integer():
+            return int(number), None
+        return None, f"«{value}» — не целое число"
+
+
+FIELD_NAMES = {
+    "participants": "участники",
+    "ovz": "ОВЗ",
+    "disabled": "инвалиды",
+    "winners": "победители",
+    "prizewinners": "призёры",
+    "teachers": "педагоги",
+    "distinct_children": "впервые в году",
+}
+
+
+def read_rows(data: bytes) -> tuple[list[tuple[int, list]], str | None]:
+    """Rows of the «Участие» sheet (or the first sheet) as (line number, cells)."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # a broken or foreign file raises many kinds of error: all mean "not xlsx"
+        return [], "Файл не читается как книга Excel (.xlsx). Скачайте шаблон и заполните его."
+    try:
+        ws = wb["Участие"] if "Участие" in wb.sheetnames else wb.worksheets[0]
+        out = []
+        header_seen = False
+        for line, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = list(cells[: len(TEMPLATE_HEADER)])
+            cells += [None] * (len(TEMPLATE_HEADER) - len(cells))
+            if not header_seen:
+                first = str(cells[0] or "").strip().casefold()
+                if first.startswith("№ мероприятия".casefold()):
+                    header_seen = True
+                    continue
+                if first and not first.startswith("№"):
+                    return [], (
+                        "Не найдена строка заголовка «№ мероприятия»: загрузите файл по шаблону."
+                    )
+                continue
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            out.append((line, cells))
+            if len(out) > MAX_IMPORT_ROWS:
+                return [], f"Слишком много строк: не больше {MAX_IMPORT_ROWS} за один раз."
+        if not header_seen:
+            return [], "Не найдена строка заголовка «№ мероприятия»: загрузите файл по шаблону."
+        return out, None
+    finally:
+        wb.close()
+
+
+def check_rows(raw: list[tuple[int, list]], viewer_school_id: int | None) -> ImportResult:
+    """Check every row; a coordinator may name only their own school and events they see.
+
+    Fixed number of queries: events, schools and existing participations are looked up
+    in bulk.
+    """
+    result = ImportResult()
+    if not raw:
+        result.file_error = "В файле нет строк с данными."
+        return result
+
+    event_ids = set()
+    for _line, cells in raw:
+        value, _err = _cell_int(cells[0], required=False)
+        if value:
+            event_ids.add(value)
+    events = {}
+    if event_ids:
+        events = {
+            e.id: e
+            for e in db.session.scalars(
+                select(Event).where(
+                    Event.id.in_(event_ids), services.visible_clause(viewer_school_id)
+                )
+            )
+        }
+    schools = {
+        " ".join(name.split()).casefold(): (sid, name, active)
+        for sid, name, active in db.session.execute(
+            select(School.id, School.short_name, School.active)
+        )
+    }
+    existing = {}
+    if events:
+        existing = {
+            (ev, sc): pid
+            for pid, ev, sc in db.session.execute(
+                select(Participation.id, Participation.event_id, Participation.school_id).where(
+                    Participation.event_id.in_(list(events))
+                )
+            )
+        }
+
+    seen: dict[tuple[int, int], int] = {}
+    for line, cells in raw:
+        reasons = []
+        event_id, err = _cell_int(cells[0], required=False)
+        event = None
+        if err or not event_id:
+            reasons.append("не указан № мероприятия" if not err else f"№ мероприятия: {err}")
+        else:
+            event = events.get(event_id)
+            if event is None:
+                reasons.append(f"мероприятие № {event_id} не найдено")
+        school_name = " ".join(str(cells[2] or "").split())
+        school = schools.get(school_name.casefold()) if school_name else None
+        if not school_name:
+            reasons.append("не указана школа")
+        elif school is None:
+            reasons.append(f"школа «{school_name}» не найдена (см. лист «Школы» шаблона)")
+        elif viewer_school_id is not None and school[0] != viewer_school_id:
+            reasons.append(f"можно загружать только участие своей школы, а не «{school[1]}»")
+        elif not school[2]:
+            reasons.append(f"школа «{school[1]}» отключена")
+
+        values = {}
+        unreadable = False
+        for col, name in enumerate(TEMPLATE_FIELDS):
+            if name is None:
+                continue
+            value, err = _cell_int(cells[col], required=name != "distinct_children")
+            if err:
+                reasons.append(f"{FIELD_NAMES[name]}: {err}")
+                unreadable = True
+            values[name] = value
+        if not unreadable:
+            messages = []
+            for name, message in services.participation_errors(values).items():
+                if message not in messages:  # winners and prize-winners share one message
+                    messages.append(message)
+                    reasons.append(f"{FIELD_NAMES[name]}: {message}")
+
+        if event is not None and school is not None:
+            key = (event.id, school[0])
+            if key in seen:
+                reasons.append(
+                    f"повтор: эта школа в этом мероприятии уже указана в строке {seen[key]}"
+                )
+            else:
+                seen[key] = line
+        if reasons:
+            result.errors.append((line, "; ".join(reasons)))
+            continue
+        result.rows.append(
+            ImportRow(
+                line=line,
+                event_id=event.id,
+                event_title=str(event),
+                school_id=school[0],
+                school_name=school[1],
+                values=values,
+                existing_id=existing.get((event.id, school[0])),
+            )
+        )
+    return result
+
+
+def rows_from_payload(payload: str) -> list[tuple[int, list]]:
+    """Rebuild template rows from the confirmation form, to check them again."""
+    try:
+        items = json.loads(payload)
+    except (TypeError, ValueError):
+        return []
+    if not isinstance(items, list):
+        return []
+    raw = []
+    for item in items[: MAX_IMPORT_ROWS + 1]:
+        if not isinstance(item, dict):
+            return []
+        cells = [item.get("event_id"), None, item.get("school")] + [
+            item.get(name) for name in TEMPLATE_FIELDS[3:]
+        ]
+        raw.append((int(item.get("line") or 0), cells))
+    return raw
+
+
+def apply_import(result: ImportResult) -> int:
+    """Write checked rows: new participations are added, existing ones replaced."""
+    if not result.ok:
+        raise ValueError("Only a fully valid import may be applied")
+    existing_ids = [r.existing_id for r in result.rows if r.existing_id]
+    existing = {}
+    if existing_ids:
+        existing = {
+            p.id: p
+            for p in db.session.scalars(
+                select(Participation).where(Participation.id.in_(existing_ids))
+            )
+        }
+    for r in result.rows:
+        p = existing.get(r.existing_id) or Participation(event_id=r.event_id, school_id=r.school_id)
+        for name, value in r.values.items():
+            setattr(p, name, value)
+        db.session.add(p)
+    db.session.flush()
+    return len(result.rows)
