@@ -59,6 +59,8 @@ def upgrade():
         sa.Column("must_change_password", sa.Boolean(), nullable=False),
         sa.Column("session_version", sa.Integer(), nullable=False),
         sa.Column("last_login_at", sa.DateTime(), nullable=True),
+        sa.Column("failed_logins", sa.Integer(), nullable=False),
+        sa.Column("locked_until", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint(
             "(role = 'school' AND school_id IS NOT NULL) OR role = 'department'",

@@ -20,7 +20,8 @@ class Role:
 
 class User(Audited, UserMixin, db.Model):
     __tablename__ = "user"
-    __audit_exclude__ = ("password_hash", "session_version", "last_login_at")
+    __audit_exclude__ = ("session_version", "last_login_at", "failed_logins", "locked_until")
+    __audit_secret__ = ("password_hash",)
     __table_args__ = (
         CheckConstraint("role IN ('department', 'school')", name="role_known"),
         # A coordinator always belongs to a school; the department belongs to none.
@@ -44,6 +45,10 @@ class User(Audited, UserMixin, db.Model):
     # Bumped on password change or deactivation: every older session stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None]
+    # Guessing protection: after MAX_FAILED_LOGINS wrong passwords in a row the account
+    # waits LOCK_MINUTES before it accepts another attempt.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school = relationship("School", back_populates="users")

@@ -1,4 +1,6 @@
 import secrets
+from datetime import timedelta
+from math import ceil
 
 from sqlalchemy import select
 
@@ -14,11 +16,34 @@ def generate_password(length: int = 12) -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
 
 
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+
+
+class AccountLocked(Exception):
+    def __init__(self, minutes: int):
+        super().__init__(minutes)
+        self.minutes = minutes
+
+
 def authenticate(login: str, password: str) -> User | None:
+    """The user, or None for a wrong login or password; raises AccountLocked while a
+    run of wrong passwords keeps the account closed. The caller commits."""
     user = db.session.scalar(select(User).where(User.login == login.strip()))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active:
         return None
-    user.last_login_at = utcnow()
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        raise AccountLocked(max(1, ceil((user.locked_until - now).total_seconds() / 60)))
+    if not user.check_password(password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.failed_logins = 0
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
     return user
 
 

@@ -15,6 +15,7 @@ from proforient.auth import services
 from proforient.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from proforient.auth.models import Role, User
 from proforient.core.access import department_required
+from proforient.core.formatting import plural
 from proforient.core.urls import is_local_path
 from proforient.extensions import db
 from proforient.schools.models import School
@@ -28,11 +29,19 @@ def login():
         return redirect(url_for("core.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.login.data, form.password.data)
-        if user is None:
-            form.password.errors.append("Неверный логин или пароль.")
+        try:
+            user = services.authenticate(form.login.data, form.password.data)
+        except services.AccountLocked as locked:
+            user = None
+            form.password.errors.append(
+                "Слишком много неудачных попыток входа. Повторите через "
+                f"{locked.minutes} {plural(locked.minutes, 'минуту', 'минуты', 'минут')}."
+            )
         else:
-            db.session.commit()
+            if user is None:
+                form.password.errors.append("Неверный логин или пароль.")
+        db.session.commit()  # the failure count, or the time of this sign-in
+        if user is not None:
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
             return redirect(target if is_local_path(target) else url_for("core.index"))

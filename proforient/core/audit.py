@@ -40,10 +40,12 @@ class AuditEvent(db.Model):
 class Audited:
     """Mixin: changes to these rows are written to the audit log.
 
-    `__audit_exclude__` names columns whose values never go to the log (password hashes).
+    `__audit_exclude__` names bookkeeping columns that never reach the log (last login);
+    `__audit_secret__` names columns logged only as «изменено» (password hashes).
     """
 
     __audit_exclude__: tuple[str, ...] = ()
+    __audit_secret__: tuple[str, ...] = ()
 
 
 def _plain(value: Any) -> Any:
@@ -64,10 +66,12 @@ def _changes(obj: Audited, action: str) -> dict | None:
     for attr in state.mapper.column_attrs:
         key = attr.key
         if key in obj.__audit_exclude__:
-            if action == "update" and state.attrs[key].history.has_changes():
-                out[key] = "изменено"
             continue
         hist = state.attrs[key].history
+        if key in obj.__audit_secret__:
+            if action == "update" and hist.has_changes():
+                out[key] = "изменено"
+            continue
         if action == "create":
             value = getattr(obj, key)
             if value is not None:

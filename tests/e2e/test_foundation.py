@@ -47,7 +47,9 @@ def test_department_creates_school_and_coordinator_is_confined(
     screenshot(page, "foundation-user-created")
 
     # The coordinator signs in from another browser.
-    other_context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
+    other_context = browser.new_context(
+        base_url=live_server, viewport={"width": 360, "height": 740}
+    )
     coordinator = other_context.new_page()
     coordinator.goto("/login")
     coordinator.get_by_label("Логин").fill("dubovsky")
