@@ -12,6 +12,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(respond.bp)
+    from proforient.surveys import results_views
+
+    app.register_blueprint(results_views.bp)
     cli.register(app)
     anonymity.install()
     register_nav(app, "Анкетирование", "surveys.index", (Role.DEPARTMENT, Role.SCHOOL), order=60)

@@ -239,8 +239,7 @@ def move_question(question: Question, delta: int) -> bool:
 
 def delete_question(question: Question) -> None:
     questionnaire = question.questionnaire
-    questionnaire.questions.remove(question)
-    db.session.delete(question)
+    questionnaire.questions.remove(question)  # delete-orphan removes the row
     _renumber(questionnaire)
     db.session.flush()
     invalidate_spec(questionnaire.id)
