@@ -415,19 +415,21 @@ def check_rows(raw: list[tuple[int, list]], viewer_school_id: int | None) -> Imp
             reasons.append(f"школа «{school[1]}» отключена")
 
         values = {}
-        unreadable = False
+        unreadable = set()
         for col, name in enumerate(TEMPLATE_FIELDS):
             if name is None:
                 continue
             value, err = _cell_int(cells[col], required=name != "distinct_children")
             if err:
                 reasons.append(f"{FIELD_NAMES[name]}: {err}")
-                unreadable = True
+                unreadable.add(name)
             values[name] = value
-        if not unreadable:
+        # The count rules need the number of participants; unreadable cells say nothing.
+        if "participants" not in unreadable:
             messages = []
             for name, message in services.participation_errors(values).items():
-                if message not in messages:  # winners and prize-winners share one message
+                # Winners and prize-winners share one message.
+                if name not in unreadable and message not in messages:
                     messages.append(message)
                     reasons.append(f"{FIELD_NAMES[name]}: {message}")
 

@@ -190,17 +190,12 @@ class EventForm(FlaskForm):
 
 class ParticipationForm(FlaskForm):
     school_id = RuSelectField("Школа", coerce=optional_int)
-    participants = count_field(
-        "Участников (обучающихся)",
-        "Для профессиональной пробы — сколько обучающихся прошли пробу.",
-    )
+    participants = count_field("Участников (обучающихся)")
     ovz = count_field("из них с ОВЗ")
     disabled = count_field("из них инвалидов")
     winners = count_field("Победителей")
     prizewinners = count_field("Призёров")
-    teachers = count_field(
-        "Педагогов", "Сколько педагогов участвовали; для семинара — сколько обучены."
-    )
+    teachers = count_field("Педагогов")
     distinct_children = CountField(
         "Из них впервые в этом учебном году",
         description="Сколько участников не участвовали в других мероприятиях в этом году, "

@@ -396,7 +396,6 @@ def import_participation():
         form=form,
         result=result,
         year=year,
-        count_fields=COUNT_FIELDS,
         **_filter_choices(),
     )
 
