@@ -218,7 +218,7 @@ class CampaignForm(RussianForm):
         self.has_responses = bool(campaign and campaign.id and services.response_count(campaign))
 
     def validate_questionnaire_id(self, field):
-        qn = db.session.get(Questionnaire, field.data)
+        qn = db.session.get(Questionnaire, field.data) if field.data else None
         if qn is None:
             raise ValidationError("Выберите анкету.")
         if qn.audience != self.audience.data:
