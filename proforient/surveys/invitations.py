@@ -96,15 +96,21 @@ def _instructions(audience: str, minutes: int) -> list[str]:
     if audience == Audience.PARENTS:
         return [
             "1. Наведите камеру телефона на QR-код или наберите адрес ниже в браузере.",
-            f"2. Ответьте на вопросы о профориентации вашего ребёнка — около {minutes} мин.",
+            f"2. Ответьте на вопросы о профориентации вашего ребёнка — это займёт "
+            f"около {_minutes(minutes)}.",
             "3. Нажмите «Отправить». Если в школе учатся несколько ваших детей, "
             "заполните анкету за каждого.",
         ]
     return [
         "1. Наведите камеру телефона на QR-код или наберите адрес ниже в браузере.",
-        f"2. Ответьте на вопросы — это займёт около {minutes} мин. Фамилию и имя не пишите.",
+        f"2. Ответьте на вопросы — это займёт около {_minutes(minutes)}. Фамилию и имя не пишите.",
         "3. Нажмите «Отправить» внизу страницы. Можно отвечать с телефона или компьютера.",
     ]
+
+
+def _minutes(n: int) -> str:
+    # «около 5 минут», «около 1 минуты», «около 2 минут»: after «около» the genitive.
+    return f"{n} {'минуты' if n % 10 == 1 and n % 100 != 11 else 'минут'}"
 
 
 def _title(audience: str) -> str:
@@ -182,6 +188,8 @@ def invitation_pdf(campaign: Campaign, school: School, url: str, minutes: int) -
 
 SLIP_COLUMNS, SLIP_ROWS = 2, 5
 SLIPS_PER_PAGE = SLIP_COLUMNS * SLIP_ROWS
+# Office printers leave 4–5 mm unprinted at the edges: slips stay inside this margin.
+SLIP_MARGIN = 8 * mm
 
 
 def code_url(url: str, code: str) -> str:
@@ -189,8 +197,8 @@ def code_url(url: str, code: str) -> str:
 
 
 def _slip(canvas, st, campaign, school, url, grade, code, x, y, w, h) -> None:
-    pad = 5 * mm
-    qr_size = 34 * mm
+    pad = 4 * mm
+    qr_size = 33 * mm
     top = y + h - pad
     draw_qr(canvas, code_url(url, code), x + pad - 1.5 * mm, top - qr_size + 1.5 * mm, qr_size)
     text_x = x + pad + qr_size + 1 * mm
@@ -235,17 +243,19 @@ def slips_pdf(campaign: Campaign, school: School, url: str, codes: dict[int, lis
     canvas.setTitle(f"Одноразовые коды — {school.short_name}")
     canvas.setAuthor("Профориент")
     page_w, page_h = A4
-    w, h = page_w / SLIP_COLUMNS, page_h / SLIP_ROWS
+    m = SLIP_MARGIN
+    w, h = (page_w - 2 * m) / SLIP_COLUMNS, (page_h - 2 * m) / SLIP_ROWS
     for grade, grade_codes in sorted(codes.items()):
         for start in range(0, len(grade_codes), SLIPS_PER_PAGE):
             for i, code in enumerate(grade_codes[start : start + SLIPS_PER_PAGE]):
                 col, row = i % SLIP_COLUMNS, i // SLIP_COLUMNS
-                x, y = col * w, page_h - (row + 1) * h
+                x, y = m + col * w, page_h - m - (row + 1) * h
                 _slip(canvas, st, campaign, school, url, grade, code, x, y, w, h)
-            for c in range(1, SLIP_COLUMNS):
-                _cut_line(canvas, c * w, 0, c * w, page_h)
-            for r in range(1, SLIP_ROWS):
-                _cut_line(canvas, 0, r * h, page_w, r * h)
+            # Cut lines: the grid and the outer frame.
+            for c in range(SLIP_COLUMNS + 1):
+                _cut_line(canvas, m + c * w, m, m + c * w, page_h - m)
+            for r in range(SLIP_ROWS + 1):
+                _cut_line(canvas, m, m + r * h, page_w - m, m + r * h)
             canvas.showPage()
     canvas.save()
     return buffer.getvalue()
