@@ -552,3 +552,27 @@ def test_period_form_refuses_unknown_choices_in_russian(department_client):
     assert r.status_code == 200
     assert "Выберите форму из списка." in text(r)
     assert "Выберите учебный год из списка." in text(r)
+
+
+def test_demo_data_is_idempotent_and_varied():
+    from proforient.monitoring import demo as monitoring_demo
+    from proforient.schools import demo as schools_demo
+
+    schools_demo.load()
+    db.session.commit()
+    assert "форм школ — " in monitoring_demo.load()
+    db.session.commit()
+    assert monitoring_demo.load().endswith("форм школ — 0.")
+    db.session.commit()
+
+    states = {s.status for s in services.school_states(PeriodKind.MONITORING, 2025)}
+    assert states == {Status.SUBMITTED, Status.DRAFT, Status.RETURNED, Status.NOT_STARTED}
+    grads = services.school_states(PeriodKind.GRADUATES, 2025)
+    assert sum(s.status == Status.SUBMITTED for s in grads) >= len(grads) - 4
+    assert sum(s.status == Status.NOT_STARTED for s in grads) == 1
+    # Submitted graduate forms of the demo add up (the form would refuse them otherwise).
+    for school, report, values in services.graduates_table(2025):
+        if report is not None and report.status == Status.SUBMITTED:
+            assert services.balance_problems(values) == [], school.short_name
+    ind = services.monitoring_indicators(2024)
+    assert ind.monitoring_submitted == 15 and ind.minors_employed > 0

@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from proforient.core.audit import Audited
@@ -35,6 +35,19 @@ NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$")
 def sort_key_for(number: str) -> str:
     """«3.10» sorts after «3.9»: each part zero-padded."""
     return ".".join(part.zfill(4) for part in number.split("."))
+
+
+# Events of the registry by which a plan item was carried out in a year (migration 0007).
+plan_execution_event = Table(
+    "plan_execution_event",
+    db.metadata,
+    Column(
+        "execution_id",
+        ForeignKey("plan_execution.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class PlanItem(Audited, db.Model):
@@ -88,6 +101,13 @@ class PlanExecution(Audited, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     item = relationship("PlanItem", back_populates="executions")
+    # Links are dropped by the database when either side is deleted.
+    events = relationship(
+        "Event",
+        secondary=plan_execution_event,
+        order_by="Event.start_date",
+        passive_deletes=True,
+    )
 
     def __repr__(self) -> str:
         return f"<PlanExecution item={self.item_id} year={self.year} {self.status}>"

@@ -47,4 +47,23 @@
       out.textContent = area.value.split("\n").filter((l) => l.trim()).length;
     });
   });
+
+  // Action plan: filter the list of events by a part of the title, count the ticked ones.
+  document.querySelectorAll("[data-filter-list]").forEach((input) => {
+    const list = document.getElementById(input.dataset.filterList);
+    if (!list) return;
+    input.addEventListener("input", () => {
+      const q = input.value.trim().toLowerCase();
+      list.querySelectorAll("li[data-text]").forEach((li) => {
+        li.hidden = q !== "" && !li.dataset.text.includes(q);
+      });
+    });
+  });
+  document.querySelectorAll("[data-checked-count]").forEach((out) => {
+    const list = document.getElementById(out.dataset.checkedCount);
+    if (!list) return;
+    list.addEventListener("change", () => {
+      out.textContent = list.querySelectorAll("input:checked").length;
+    });
+  });
 })();
