@@ -576,3 +576,42 @@ def test_demo_data_is_idempotent_and_varied():
             assert services.balance_problems(values) == [], school.short_name
     ind = services.monitoring_indicators(2024)
     assert ind.monitoring_submitted == 15 and ind.minors_employed > 0
+
+
+def test_graduate_form_return_and_resubmit(client, auth, department_user, coordinator, school):
+    open_period(PeriodKind.GRADUATES)
+    url = form_url(school, "graduates")
+    auth.login(coordinator)
+    assert client.post(url, data={**graduate_data(), "action": "submit"}).status_code == 302
+    auth.logout()
+
+    auth.login(department_user)
+    page = text(client.get(url))
+    assert "Вернуть на доработку" in page and 'name="g9_graduates_total"' not in page
+    r = client.post(
+        f"/monitoring/schools/{school.id}/graduates/{YEAR}/return",
+        data={"comment": "Уточните категорию «Иное»."},
+    )
+    assert r.status_code == 302
+    auth.logout()
+
+    auth.login(coordinator)
+    page = text(client.get(url))
+    assert "Уточните категорию «Иное»." in page and 'name="g9_graduates_total"' in page
+    home = text(client.get("/"))
+    assert "Отдел образования вернул форму" in home
+    data = graduate_data({"g9_graduates_total": "21", "g9_moved_total": "1"})
+    assert client.post(url, data={**data, "action": "submit"}).status_code == 302
+    report = services.get_report(PeriodKind.GRADUATES, school.id, YEAR)
+    assert report.status == Status.SUBMITTED
+    assert services.graduate_values(report)[9]["graduates"] == (21, 1, 2)
+
+
+def test_out_of_range_years_are_not_found(department_client, school):
+    for url in (
+        form_url(school, year=99999999999999999999),
+        form_url(school, "graduates", 1999),
+        f"/monitoring/schools/{school.id}/monitoring/3000/return",
+        "/monitoring/export/1999.xlsx",
+    ):
+        assert department_client.get(url).status_code == 404, url

@@ -39,6 +39,8 @@ def form_url(kind: str, school_id: int, year: int, **kw) -> str:
 
 
 def _period_or_404(kind: str, year: int) -> ReportingPeriod:
+    if not 2000 <= year <= 2100:  # also keeps huge numbers away from the database
+        abort(404)
     period = services.find_period(kind, year)
     if period is None:
         abort(404)
