@@ -6,6 +6,7 @@ each rendered form is what guards against repeats.
 """
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from proforient.extensions import csrf, db
 from proforient.surveys import submission as sub
@@ -31,7 +32,24 @@ def _not_open(link: sub.LinkInfo, state: str):
     return _page("message.html", GONE, title="Опрос завершён", kind="closed", link=link)
 
 
+_fragments: dict[int, tuple[float, Markup]] = {}
+
+
+def _questions_html(spec: sub.SurveySpec) -> Markup:
+    """The questions of a blank form, rendered once per questionnaire (and rebuilt with
+    the structure it came from): a blank form differs between respondents only in its key."""
+    hit = _fragments.get(spec.questionnaire_id)
+    if hit is not None and hit[0] == spec.stamp:
+        return hit[1]
+    html = Markup(
+        render_template("surveys/respond/_questions.html", spec=spec, values={}, errors={})
+    )
+    _fragments[spec.questionnaire_id] = (spec.stamp, html)
+    return html
+
+
 def _form(link, spec, code, *, key=None, values=None, errors=None, notice=None, status=200):
+    blank = not values and not errors
     return _page(
         "form.html",
         status,
@@ -44,6 +62,7 @@ def _form(link, spec, code, *, key=None, values=None, errors=None, notice=None, 
         errors=errors or {},
         notice=notice,
         preview=False,
+        questions_html=_questions_html(spec) if blank else None,
     )
 
 

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from proforient.core.timeutil import local_today, utcnow
@@ -82,6 +82,7 @@ class SurveySpec:
     minutes: int
     questions: tuple[QuestionSpec, ...]
     grades: tuple[int, ...] = field(default=())  # values of the [grade] question's options
+    stamp: float = 0.0  # when it was built: keys caches derived from it (rendered HTML)
 
 
 _cache: dict[int, tuple[float, SurveySpec]] = {}
@@ -150,7 +151,9 @@ def build_spec(questionnaire_id: int) -> SurveySpec | None:
         )
         if q.is_grade:
             grades = tuple(sorted({o.value for o in opts if o.value}))
-    return SurveySpec(questionnaire_id, qn.title, qn.intro, qn.minutes, tuple(specs), grades)
+    return SurveySpec(
+        questionnaire_id, qn.title, qn.intro, qn.minutes, tuple(specs), grades, time.monotonic()
+    )
 
 
 def survey_spec(questionnaire_id: int) -> SurveySpec | None:
@@ -197,24 +200,50 @@ class LinkInfo:
         return Campaign.OPEN
 
 
+# Statements of the respondent path are built once: building a SELECT costs more than
+# running it on SQLite. They run on the session's connection (Core), skipping the ORM's
+# per-statement bookkeeping.
+_cs, _c, _s = CampaignSchool.__table__.c, Campaign.__table__.c, School.__table__.c
+FIND_LINK = (
+    select(
+        _cs.id,
+        _cs.campaign_id,
+        _cs.school_id,
+        _s.short_name,
+        _c.questionnaire_id,
+        _c.opens_at,
+        _c.closes_at,
+        _c.uses_codes,
+    )
+    .join_from(CampaignSchool.__table__, Campaign.__table__, _c.id == _cs.campaign_id)
+    .join(School.__table__, _s.id == _cs.school_id)
+    .where(_cs.token == bindparam("token"))
+)
+_code = OneTimeCode.__table__.c
+CODE_USED_Q = select(_code.used).where(
+    _code.code == bindparam("code"), _code.campaign_school_id == bindparam("link_id")
+)
+SPEND_CODE = (
+    OneTimeCode.__table__.update()
+    .where(
+        _code.code == bindparam("the_code"),
+        _code.campaign_school_id == bindparam("link_id"),
+        _code.used.is_(False),
+    )
+    .values(used=True)
+)
+RESPONSE_INSERT = Response.__table__.insert()
+ANSWER_INSERT = Answer.__table__.insert()
+TEXT_INSERT = AnswerText.__table__.insert()
+KEY_STORED = select(Response.__table__.c.id).where(
+    Response.__table__.c.submission_key == bindparam("key")
+)
+
+
 def find_link(token: str) -> LinkInfo | None:
     if not TOKEN_RE.fullmatch(token):
         return None
-    row = db.session.execute(
-        select(
-            CampaignSchool.id,
-            CampaignSchool.campaign_id,
-            CampaignSchool.school_id,
-            School.short_name,
-            Campaign.questionnaire_id,
-            Campaign.opens_at,
-            Campaign.closes_at,
-            Campaign.uses_codes,
-        )
-        .join(Campaign, Campaign.id == CampaignSchool.campaign_id)
-        .join(School, School.id == CampaignSchool.school_id)
-        .where(CampaignSchool.token == token)
-    ).first()
+    row = db.session.connection().execute(FIND_LINK, {"token": token}).first()
     if row is None:
         return None
     return LinkInfo(
@@ -238,11 +267,7 @@ CODE_OK = "ok"
 def check_code(link: LinkInfo, code: str) -> str:
     if not CODE_RE.fullmatch(code):
         return CODE_UNKNOWN
-    used = db.session.scalar(
-        select(OneTimeCode.used).where(
-            OneTimeCode.code == code, OneTimeCode.campaign_school_id == link.id
-        )
-    )
+    used = db.session.connection().execute(CODE_USED_Q, {"code": code, "link_id": link.id}).scalar()
     if used is None:
         return CODE_UNKNOWN
     return CODE_USED if used else CODE_OK
@@ -299,43 +324,36 @@ def submit(link: LinkInfo, spec: SurveySpec, form, code: str = "") -> Outcome:
     values, errors, answers, texts, grade = parse_answers(spec, form)
     if errors:
         return Outcome(INVALID, values, errors)
+    conn = db.session.connection()
     try:
-        result = db.session.execute(
-            Response.__table__.insert().values(
-                campaign_id=link.campaign_id,
-                school_id=link.school_id,
-                grade=grade,
-                submitted_on=local_today(),
-                submission_key=key,
-            )
+        result = conn.execute(
+            RESPONSE_INSERT,
+            {
+                "campaign_id": link.campaign_id,
+                "school_id": link.school_id,
+                "grade": grade,
+                "submitted_on": local_today(),
+                "submission_key": key,
+            },
         )
         response_id = result.inserted_primary_key[0]
         if answers:
             for row in answers:
                 row["response_id"] = response_id
-            db.session.execute(Answer.__table__.insert(), answers)
+            conn.execute(ANSWER_INSERT, answers)
         if texts:
             for row in texts:
                 row["response_id"] = response_id
-            db.session.execute(AnswerText.__table__.insert(), texts)
+            conn.execute(TEXT_INSERT, texts)
         if link.uses_codes:
             # Spend the code in the same transaction; nothing ties it to the response.
-            spent = db.session.execute(
-                update(OneTimeCode)
-                .where(
-                    OneTimeCode.code == code,
-                    OneTimeCode.campaign_school_id == link.id,
-                    OneTimeCode.used.is_(False),
-                )
-                .values(used=True)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            spent = conn.execute(SPEND_CODE, {"the_code": code, "link_id": link.id}).rowcount
             if spent != 1:
                 db.session.rollback()
                 return Outcome(CODE_SPENT)
     except IntegrityError:
         db.session.rollback()
-        stored = db.session.scalar(select(Response.id).where(Response.submission_key == key))
+        stored = db.session.connection().execute(KEY_STORED, {"key": key}).scalar()
         if stored is not None:
             return Outcome(REPEATED)
         # An option or question vanished (the questionnaire was edited): start over.
