@@ -107,23 +107,8 @@ class EventForm(FlaskForm):
     description = TextAreaField("Описание", validators=[Length(max=5000)])
     confirm_duplicate = BooleanField("Это другое мероприятие — всё равно сохранить")
 
-    # Fields copied to the model by services.save_event.
-    MODEL_FIELDS = (
-        "title",
-        "level",
-        "format_id",
-        "project_id",
-        "start_date",
-        "end_date",
-        "organizer",
-        "school_id",
-        "for_students",
-        "grade_from",
-        "grade_to",
-        "for_teachers",
-        "for_parents",
-        "description",
-    )
+    # Fields read by data_for_model: the model's editable columns and the school.
+    MODEL_FIELDS = (*services.EDITABLE_FIELDS, "school_id")
 
     def __init__(self, *args, user=None, editing=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -169,8 +169,11 @@ class EventFilters:
         return {k: v for k, v in args.items() if v is not None}
 
 
-def _participation_agg(school_id: int | None):
-    """Per event: schools, and the sums of every count (one school's, when given)."""
+def _participation_agg(school_id: int | None, year: int | None = None):
+    """Per event: schools, and the sums of every count (one school's, when given).
+
+    Limited to the year's events when a year is given, so a region-sized table is not
+    grouped whole for one year's list."""
     cols = [func.sum(getattr(Participation, n)).label(n) for n in COUNT_NAMES]
     stmt = select(
         Participation.event_id.label("event_id"),
@@ -179,6 +182,10 @@ def _participation_agg(school_id: int | None):
     ).group_by(Participation.event_id)
     if school_id is not None:
         stmt = stmt.where(Participation.school_id == school_id)
+    if year is not None:
+        stmt = stmt.where(
+            Participation.event_id.in_(select(Event.id).where(Event.academic_year == year))
+        )
     return stmt.subquery("agg")
 
 
@@ -202,7 +209,7 @@ def _duplicate_exists(viewer_school_id: int | None):
 
 def _filtered(columns, f: EventFilters, viewer_school_id: int | None):
     """A select of `columns(agg)` over the filtered events; returns (statement, agg)."""
-    agg = _participation_agg(f.school_id if f.school_id is not None else viewer_school_id)
+    agg = _participation_agg(f.school_id if f.school_id is not None else viewer_school_id, f.year)
     stmt = (
         select(*columns(agg))
         .select_from(Event)
@@ -275,7 +282,7 @@ def page_rows(events: list[Event], f: EventFilters, viewer_school_id: int | None
     ids = [e.id for e in events]
     if not ids:
         return {}
-    agg = _participation_agg(f.school_id if f.school_id is not None else viewer_school_id)
+    agg = _participation_agg(f.school_id if f.school_id is not None else viewer_school_id, f.year)
     rows = db.session.execute(select(agg).where(agg.c.event_id.in_(ids))).mappings()
     return {r["event_id"]: r for r in rows}
 
@@ -339,27 +346,32 @@ def school_choices(include_id: int | None = None) -> list[tuple[int, str]]:
 # --- Saving ---------------------------------------------------------------------------------
 
 
+# Event columns the form edits and save_event copies. A new field (say, a partner) is a
+# model column, a form field, and its name here.
+EDITABLE_FIELDS = (
+    "title",
+    "level",
+    "format_id",
+    "project_id",
+    "start_date",
+    "end_date",
+    "organizer",
+    "for_students",
+    "grade_from",
+    "grade_to",
+    "for_teachers",
+    "for_parents",
+    "description",
+)
+
+
 def save_event(event: Event, data: dict, user) -> Event:
     """Copy the form's data into `event` and settle its status and school by role.
 
     A coordinator's school-level event goes straight into the registry; any other level
     becomes a proposal the department confirms or merges.
     """
-    for name in (
-        "title",
-        "level",
-        "format_id",
-        "project_id",
-        "start_date",
-        "end_date",
-        "organizer",
-        "for_students",
-        "grade_from",
-        "grade_to",
-        "for_teachers",
-        "for_parents",
-        "description",
-    ):
+    for name in EDITABLE_FIELDS:
         if name in data:
             setattr(event, name, data[name])
     if not event.for_students:
