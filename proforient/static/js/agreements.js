@@ -1,0 +1,94 @@
+// Progressive enhancement for the partner and agreement forms; both work without it.
+(() => {
+  const partnerForm = document.getElementById("partner-form");
+  if (partnerForm) {
+    const box = document.getElementById("similar-partners");
+    const fields = ["name", "short_name", "inn"].map((n) => partnerForm.elements[n]);
+    let timer = null;
+    let last = "";
+    const render = (items) => {
+      box.replaceChildren();
+      box.hidden = items.length === 0;
+      if (!items.length) return;
+      const p = document.createElement("p");
+      const strong = document.createElement("strong");
+      strong.textContent = "Похожие организации уже есть в справочнике.";
+      p.append(strong, " Проверьте, не одна ли это организация:");
+      const ul = document.createElement("ul");
+      for (const item of items) {
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = item.url;
+        a.target = "_blank";
+        a.textContent = item.name;
+        const info = document.createElement("span");
+        info.className = "muted";
+        info.textContent = " " + [item.kind, item.settlement, item.inn && "ИНН " + item.inn]
+          .filter(Boolean).join(", ");
+        li.append(a, info);
+        if (item.same_inn) {
+          const badge = document.createElement("span");
+          badge.className = "badge badge-warn";
+          badge.textContent = "тот же ИНН";
+          li.append(" ", badge);
+        }
+        ul.append(li);
+      }
+      box.append(p, ul);
+    };
+    const check = async () => {
+      const params = new URLSearchParams();
+      fields.forEach((f) => f && params.set(f.name, f.value.trim()));
+      if (partnerForm.dataset.exclude) params.set("exclude", partnerForm.dataset.exclude);
+      const query = params.toString();
+      if (query === last || fields[0].value.trim().length < 3) return;
+      last = query;
+      try {
+        const response = await fetch(partnerForm.dataset.similarUrl + "?" + query, {
+          headers: { Accept: "application/json" },
+        });
+        if (response.ok) render((await response.json()).similar);
+      } catch (_) { /* the server-side check on submit still works */ }
+    };
+    fields.forEach((f) => f && f.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(check, 400);
+    }));
+  }
+
+  const agreementForm = document.getElementById("agreement-form");
+  if (agreementForm) {
+    const indefinite = agreementForm.elements.indefinite;
+    const until = agreementForm.elements.valid_until;
+    const sync = () => { until.disabled = indefinite.checked; };
+    indefinite.addEventListener("change", sync);
+    sync();
+
+    // Refuse a too-large scan before a long upload on a slow line; the server checks again.
+    const scan = agreementForm.elements.scan;
+    scan.addEventListener("change", () => {
+      const field = scan.closest(".field");
+      let error = field.querySelector(".field-error");
+      const file = scan.files[0];
+      const limit = Number(scan.dataset.maxBytes);
+      if (file && file.size > limit) {
+        if (!error) {
+          error = document.createElement("div");
+          error.className = "field-error";
+          error.id = scan.id + "-error";
+          field.append(error);
+        }
+        const mb = (file.size / 1048576).toFixed(1).replace(".", ",");
+        error.textContent = `Файл слишком большой (${mb} МБ). Скан должен быть не больше 10 МБ.`;
+        field.classList.add("has-error");
+        scan.setAttribute("aria-invalid", "true");
+        scan.setAttribute("aria-describedby", error.id);
+        scan.value = "";
+      } else if (error) {
+        error.remove();
+        field.classList.remove("has-error");
+        scan.removeAttribute("aria-invalid");
+      }
+    });
+  }
+})();
