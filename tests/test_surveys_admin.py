@@ -424,3 +424,21 @@ def test_demo_is_idempotent(runner):
     assert grades <= set(range(1, 12)) and len(grades) >= 6
     assert re.search(r"\d", first)
     assert db.session.scalar(select(func.count()).select_from(Question)) >= 20
+
+
+def test_home_panel_shows_open_campaigns_and_own_link(
+    client, auth, school, other_school, coordinator, department_user
+):
+    campaign = make_campaign([school, other_school])
+    make_campaign([other_school], "parents")
+    answer_once(client, campaign, other_school)
+    auth.login(coordinator)
+    html = client.get("/").get_data(as_text=True)
+    assert campaign.title in html and "Опрос parents" not in html
+    assert f"/s/{link_of(campaign, school).token}" in html
+    assert link_of(campaign, other_school).token not in html
+    assert "0 ответов от школы" in html
+    auth.logout()
+    auth.login(department_user)
+    html = client.get("/").get_data(as_text=True)
+    assert campaign.title in html and "Опрос parents" in html and "1 ответ." in html

@@ -7,7 +7,7 @@ from proforient.surveys import models  # noqa: F401  (tables known to the metada
 
 def init_app(app: Flask) -> None:
     from proforient.auth.models import Role
-    from proforient.core.ui import register_nav
+    from proforient.core.ui import register_home_panel, register_nav
     from proforient.surveys import anonymity, cli, respond, views
 
     app.register_blueprint(views.bp)
@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
     cli.register(app)
     anonymity.install()
     register_nav(app, "Анкетирование", "surveys.index", (Role.DEPARTMENT, Role.SCHOOL), order=60)
+    register_home_panel(app, views.home_panel, order=60)

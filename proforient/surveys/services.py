@@ -486,3 +486,32 @@ def generate_codes(link: CampaignSchool, grade: int, quantity: int) -> list[str]
     )
     db.session.flush()
     return codes
+
+
+def open_campaigns_panel(school_id: int | None) -> list[dict]:
+    """Open campaigns for the home page: each with its responses (and, for a coordinator,
+    the school's own link). Two queries."""
+    now = utcnow()
+    stmt = (
+        select(Campaign, CampaignSchool.token)
+        .outerjoin(
+            CampaignSchool,
+            (CampaignSchool.campaign_id == Campaign.id) & (CampaignSchool.school_id == school_id),
+        )
+        .where(Campaign.opens_at <= now, Campaign.closes_at > now)
+        .order_by(Campaign.closes_at)
+    )
+    if school_id is not None:
+        stmt = stmt.where(CampaignSchool.id.is_not(None))
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return []
+    counts = select(Response.campaign_id, func.count()).where(
+        Response.campaign_id.in_([c.id for c, _t in rows])
+    )
+    if school_id is not None:
+        counts = counts.where(Response.school_id == school_id)
+    by_campaign = dict(db.session.execute(counts.group_by(Response.campaign_id)).all())
+    return [
+        {"campaign": c, "token": token, "responses": by_campaign.get(c.id, 0)} for c, token in rows
+    ]

@@ -34,6 +34,13 @@ def _new_version_flash(questionnaire: Questionnaire) -> None:
     )
 
 
+def home_panel():
+    """Open campaigns on the home page; a coordinator also gets the school's links."""
+    return render_template(
+        "surveys/_home_panel.html", items=services.open_campaigns_panel(user_school_id())
+    )
+
+
 # --- Campaign list (both roles) -----------------------------------------------------------
 
 
