@@ -315,29 +315,42 @@ def merge_partners(survivor: Partner, duplicate: Partner) -> dict[str, int]:
 
 
 def _event_model():
-    """The events feature's Event, when it names a partner (it may not have landed yet)."""
+    """The events feature's Event, once it names a partner (migration 0006)."""
     try:
         from proforient.events.models import Event
-    except ImportError:
+    except ImportError:  # the events package is optional for this one
         return None
     return Event if hasattr(Event, "partner_id") else None
 
 
-def partner_events(partner_id: int, limit: int = 200) -> list:
+def partner_events(partner_id: int, viewer_school_id: int | None, limit: int = 200) -> list:
+    """Events held with the partner that the viewer may see, newest first (one query)."""
     model = _event_model()
     if model is None:
         return []
-    order = getattr(model, "starts_on", None) or getattr(model, "date", None) or model.id
-    stmt = select(model).where(model.partner_id == partner_id).order_by(order.desc()).limit(limit)
+    from proforient.events.services import visible_clause
+
+    stmt = (
+        select(model)
+        .where(model.partner_id == partner_id, visible_clause(viewer_school_id))
+        .order_by(model.start_date.desc(), model.id.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(stmt))
 
 
-def event_date(event) -> date | None:
-    return getattr(event, "starts_on", None)
-
-
-def event_url(event) -> str | None:
-    return None
+def event_partner_choices() -> list[tuple[str | int, str]]:
+    """Choices for the event form's partner select: «none» first, then by name (one query)."""
+    rows = db.session.execute(
+        select(Partner.id, Partner.name, Partner.short_name, Partner.settlement).order_by(
+            Partner.name
+        )
+    )
+    choices: list[tuple[str | int, str]] = [("", "— не указан —")]
+    for pid, name, short, settlement in rows:
+        text = f"{short} — {name}" if short else name
+        choices.append((pid, f"{text} ({settlement})" if settlement else text))
+    return choices
 
 
 # --- Scans ---------------------------------------------------------------------------------

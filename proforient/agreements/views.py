@@ -506,7 +506,7 @@ def partner_detail(partner_id: int):
     today = local_today()
     f = services.AgreementFilters(partner_id=partner.id)
     rows = db.session.execute(services.agreement_list_query(f, today, user_school_id())).all()
-    events = services.partner_events(partner.id)
+    events = services.partner_events(partner.id, user_school_id())
     similar = (
         services.similar_partners(
             partner.name, partner.short_name, partner.inn or "", exclude_id=partner.id
@@ -519,8 +519,6 @@ def partner_detail(partner_id: int):
         partner=partner,
         rows=rows,
         events=events,
-        event_date=services.event_date,
-        event_url=services.event_url,
         similar=similar,
         can_edit=services.can_edit_partner(partner, current_user),
         used=_partner_in_use(partner.id),
@@ -529,20 +527,21 @@ def partner_detail(partner_id: int):
     )
 
 
+def _partner_events_count(partner_id: int) -> int:
+    """All events naming the partner, whoever may see them (merge and delete need it)."""
+    model = services._event_model()
+    if model is None:
+        return 0
+    return db.session.scalar(
+        select(func.count()).select_from(model).where(model.partner_id == partner_id)
+    )
+
+
 def _partner_in_use(partner_id: int) -> bool:
     n = db.session.scalar(
         select(func.count()).select_from(Agreement).where(Agreement.partner_id == partner_id)
     )
-    if n:
-        return True
-    model = services._event_model()
-    if model is None:
-        return False
-    return bool(
-        db.session.scalar(
-            select(func.count()).select_from(model).where(model.partner_id == partner_id)
-        )
-    )
+    return bool(n) or _partner_events_count(partner_id) > 0
 
 
 @partners_bp.route("/<int:partner_id>/merge", methods=["GET", "POST"])
@@ -596,7 +595,7 @@ def partner_merge(partner_id: int):
         form=form,
         similar=similar,
         agreements_count=agreements_count,
-        events_count=len(services.partner_events(duplicate.id)),
+        events_count=_partner_events_count(duplicate.id),
     )
 
 

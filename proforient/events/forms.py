@@ -14,6 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from proforient.agreements.services import event_partner_choices
 from proforient.events import services
 from proforient.events.models import COUNT_FIELDS, Category, EventFormat, Level
 from proforient.extensions import db
@@ -93,6 +94,12 @@ class EventForm(FlaskForm):
         description="Кто проводит: министерство, колледж, вуз, предприятие, школа…",
         validators=[Length(max=300)],
     )
+    partner_id = RuSelectField(
+        "Организация-партнёр",
+        coerce=optional_int,
+        description="С кем проводится: колледж, вуз, предприятие (из справочника партнёров).",
+        validators=[Optional()],
+    )
     school_id = RuSelectField(
         "Школа",
         coerce=optional_int,
@@ -121,6 +128,7 @@ class EventForm(FlaskForm):
         self.project_id.choices = [("", "— без проекта —")] + services.project_choices(
             current_project
         )
+        self.partner_id.choices = event_partner_choices()
         if user is not None and user.is_department:
             current_school = editing.school_id if editing else None
             self.school_id.choices = [("", "—")] + services.school_choices(current_school)

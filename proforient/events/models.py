@@ -176,6 +176,10 @@ class Event(Audited, db.Model):
     school_id: Mapped[int | None] = mapped_column(
         ForeignKey("school.id", ondelete="RESTRICT"), index=True
     )
+    # The partner organisation the event was held with (agreements feature, migration 0006).
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner.id", ondelete="SET NULL"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -183,6 +187,7 @@ class Event(Audited, db.Model):
     format = relationship("EventFormat", lazy="joined")
     project = relationship("Project", lazy="joined")
     school = relationship("School")
+    partner = relationship("Partner")
     created_by = relationship("User")
     participations = relationship(
         "Participation",

@@ -356,6 +356,7 @@ EDITABLE_FIELDS = (
     "start_date",
     "end_date",
     "organizer",
+    "partner_id",
     "for_students",
     "grade_from",
     "grade_to",
