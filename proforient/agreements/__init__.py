@@ -9,6 +9,9 @@ def init_app(app: Flask) -> None:
     from proforient.core.ui import register_home_panel, register_nav
     from proforient.schools import register_school_tab
 
+    app.jinja_env.globals.update(
+        agreement_status_short=models.Status.SHORT, agreement_status_badges=models.Status.BADGES
+    )
     app.register_blueprint(views.bp)
     app.register_blueprint(views.partners_bp)
     both = (Role.DEPARTMENT, Role.SCHOOL)

@@ -11,7 +11,7 @@ from io import BytesIO
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from proforient.agreements import services
@@ -336,7 +336,31 @@ def load() -> str | None:
             services.store_scan(agreement, storage)
             scans += 1
     db.session.flush()
+    linked = _link_demo_events(partners)
     return (
         f"Договоры: партнёров добавлено {added_partners}, договоров {added} "
-        f"(со сканами {scans}); без договоров {len(WITHOUT)} школы."
+        f"(со сканами {scans}); без договоров {len(WITHOUT)} школы; "
+        f"мероприятий связано с партнёрами {linked}."
     )
+
+
+# Demo events whose organiser is one of the demo partners under another spelling.
+EVENT_ORGANISERS = {"Центр занятости населения Кочубеевского округа": "czn"}
+
+
+def _link_demo_events(partners: dict[str, Partner]) -> int:
+    """Name the partner on demo events that it organised (one UPDATE per partner)."""
+    event_model = services._event_model()
+    if event_model is None:
+        return 0
+    by_organiser = {p.name: p for key, p in partners.items() if key != "nhtk_dup"}
+    by_organiser.update({name: partners[key] for name, key in EVENT_ORGANISERS.items()})
+    linked = 0
+    for organiser, partner in by_organiser.items():
+        linked += db.session.execute(
+            update(event_model)
+            .where(event_model.organizer == organiser, event_model.partner_id.is_(None))
+            .values(partner_id=partner.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    return linked

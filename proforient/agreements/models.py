@@ -79,7 +79,7 @@ class Status:
         EXPIRING: "badge-warn",
         EXPIRED: "badge-bad",
         TERMINATED: "badge-muted",
-        PENDING: "badge",
+        PENDING: "",
     }
     # Statuses in which an agreement is in force today.
     IN_FORCE = (ACTIVE, EXPIRING)

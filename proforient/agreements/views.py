@@ -185,8 +185,6 @@ def index():
         kinds=PARTNER_KINDS,
         statuses=STATUS_FILTERS,
         years=_year_choices(),
-        status_labels=Status.LABELS,
-        badges=Status.BADGES,
         partner=db.session.get(Partner, f.partner_id) if f.partner_id else None,
     )
 
@@ -392,8 +390,6 @@ def school_agreements(school_id: int):
         today=today,
         in_force=in_force,
         kinds=PARTNER_KINDS,
-        status_labels=Status.LABELS,
-        badges=Status.BADGES,
     )
 
 
@@ -522,8 +518,6 @@ def partner_detail(partner_id: int):
         similar=similar,
         can_edit=services.can_edit_partner(partner, current_user),
         used=_partner_in_use(partner.id),
-        status_labels=Status.LABELS,
-        badges=Status.BADGES,
     )
 
 
