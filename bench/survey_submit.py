@@ -216,12 +216,38 @@ def client(args) -> dict:
     }
 
 
-def run_load(port: int, path: str, plan, seconds: float, clients: int) -> dict:
+def worker_cpu(master_pid: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn master's workers: a figure
+    that other load on a shared machine disturbs far less than throughput does."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def run_load(port: int, path: str, plan, seconds: float, clients: int, master: int) -> dict:
+    # Warm up (first requests build caches and connections), not counted.
+    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    for _ in range(20):
+        warm.request("GET", path)
+        warm.getresponse().read()
+    warm.close()
+    cpu_before = worker_cpu(master)
     deadline = time.monotonic() + seconds
     started = time.monotonic()
     with mp.get_context("fork").Pool(clients) as pool:
         results = pool.map(client, [(port, path, plan, deadline, n) for n in range(clients)])
     elapsed = time.monotonic() - started
+    cpu = worker_cpu(master) - cpu_before
     total = sorted(t for r in results for t in r["total"])
     posts = sorted(t for r in results for t in r["posts"])
     return {
@@ -229,6 +255,7 @@ def run_load(port: int, path: str, plan, seconds: float, clients: int) -> dict:
         "failed": sum(r["failed"] for r in results),
         "doubles": sum(r["doubles"] for r in results),
         "elapsed": elapsed,
+        "cpu": cpu,
         "total": total,
         "posts": posts,
     }
@@ -256,6 +283,7 @@ def report(name: str, load: dict, db_path: str) -> dict:
     lost = max(0, load["accepted"] - responses)
     doubled = max(0, responses - load["accepted"]) + (responses - keys)
     rate = load["accepted"] / load["elapsed"]
+    cpu_ms = load["cpu"] * 1000 / max(load["accepted"], 1)
     line = {
         "name": name,
         "submissions_per_s": round(rate, 1),
@@ -270,13 +298,16 @@ def report(name: str, load: dict, db_path: str) -> dict:
         "lost": lost,
         "doubled": doubled,
         "failed": load["failed"],
+        "server_cpu_ms_per_submission": round(cpu_ms, 2),
     }
     print(
         f"{name:<10} {rate:7.1f} submissions/s  respondent (GET+POST) p50 "
         f"{line['p50_ms']:.1f} ms p99 {line['p99_ms']:.1f} ms  (POST p50 "
         f"{line['post_p50_ms']:.1f} ms p99 {line['post_p99_ms']:.1f} ms)  accepted "
         f"{load['accepted']} stored {responses}  lost {lost}  doubled {doubled}  "
-        f"failed {load['failed']}  double clicks {load['doubles']}",
+        f"failed {load['failed']}  double clicks {load['doubles']}\n"
+        f"{'':<10} server CPU {cpu_ms:.2f} ms per respondent (GET+POST): two cores could "
+        f"serve about {2000 / cpu_ms:.0f}/s if the clients ran elsewhere",
         flush=True,
     )
     return line
@@ -304,7 +335,6 @@ def make_bare_app():
         con = getattr(local, "con", None)
         if con is None:
             con = sqlite3.connect(db_path, isolation_level=None, timeout=10)
-            con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=NORMAL")
             con.execute("PRAGMA busy_timeout=10000")
             con.execute("PRAGMA foreign_keys=ON")
@@ -392,7 +422,7 @@ def main() -> None:
         port = free_port()
         proc = start_gunicorn("wsgi:app", port, args, env, ROOT)
         try:
-            load = run_load(port, f"/s/{token}", plan, args.seconds, args.clients)
+            load = run_load(port, f"/s/{token}", plan, args.seconds, args.clients, proc.pid)
         finally:
             stop(proc)
         results.append(report("proforient", load, db_path))
@@ -416,7 +446,7 @@ def main() -> None:
                 "survey_submit:make_bare_app()", port, args, env, Path(__file__).parent
             )
             try:
-                load = run_load(port, f"/s/{token}", plan, args.seconds, args.clients)
+                load = run_load(port, f"/s/{token}", plan, args.seconds, args.clients, proc.pid)
             finally:
                 stop(proc)
             results.append(report("bare Flask", load, str(bare_db)))

@@ -66,6 +66,24 @@ def _form(link, spec, code, *, key=None, values=None, errors=None, notice=None, 
     )
 
 
+KEY_SLOT = "@@submission-key@@"
+PAGE_CACHE_MAX = 1000  # blank pages kept per process (about 15 KB each)
+_blank_pages: dict[str, tuple[float, str, str]] = {}  # token -> (spec stamp, school, html)
+
+
+def _blank_form(link: sub.LinkInfo, spec: sub.SurveySpec):
+    """The blank form of an open link: rendered once, then only the key changes."""
+    hit = _blank_pages.get(link.token)
+    if hit is not None and hit[0] == spec.stamp and hit[1] == link.school_name:
+        html = hit[2]
+    else:
+        html, _status = _form(link, spec, "", key=KEY_SLOT)
+        if len(_blank_pages) >= PAGE_CACHE_MAX:
+            _blank_pages.clear()
+        _blank_pages[link.token] = (spec.stamp, link.school_name, html)
+    return html.replace(KEY_SLOT, sub.new_submission_key(), 1)
+
+
 def _code_page(link, code="", error=None, status=200):
     return _page("code.html", status, link=link, code=code, error=error)
 
@@ -78,7 +96,8 @@ CODE_MESSAGES = {
 
 @bp.route("/<token>", methods=["GET", "POST"])
 def form(token: str):
-    link = sub.find_link(token)
+    # Showing a form may use a link read a few seconds ago; accepting answers may not.
+    link = sub.find_link(token, cached=request.method == "GET")
     if link is None:
         return _not_found()
     state = link.state()
@@ -100,7 +119,7 @@ def form(token: str):
                 return _code_page(link, raw, CODE_MESSAGES[status])
 
     if request.method == "GET":
-        return _form(link, spec, code)
+        return _form(link, spec, code) if code else _blank_form(link, spec)
 
     outcome = sub.submit(link, spec, request.form, code)
     if outcome.status == sub.ACCEPTED:

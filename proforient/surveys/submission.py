@@ -240,9 +240,26 @@ KEY_STORED = select(Response.__table__.c.id).where(
 )
 
 
-def find_link(token: str) -> LinkInfo | None:
+LINK_TTL = 5.0  # seconds a link read for showing a form may be reused
+_links: dict[str, tuple[float, LinkInfo]] = {}
+
+
+def find_link(token: str, cached: bool = False) -> LinkInfo | None:
+    """The link of a token. `cached`: a copy up to LINK_TTL old will do (to show a form;
+    answers are always checked against the database)."""
     if not TOKEN_RE.fullmatch(token):
         return None
+    if cached:
+        hit = _links.get(token)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < LINK_TTL:
+            return hit[1]
+        link = find_link(token)
+        if link is not None:
+            if len(_links) > 10_000:
+                _links.clear()
+            _links[token] = (now, link)
+        return link
     row = db.session.connection().execute(FIND_LINK, {"token": token}).first()
     if row is None:
         return None
