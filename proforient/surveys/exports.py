@@ -70,7 +70,7 @@ def _exported_schools(campaign: Campaign, schools: list[School]):
     minimum = svc.min_group()
     kept, left_out = [], []
     for school in schools:
-        n = svc._count_in(counts, school.id)
+        n = counts.n(school.id)
         if n >= minimum:
             kept.append(school)
         elif n:

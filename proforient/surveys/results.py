@@ -11,12 +11,12 @@ Anonymity: any group (a school, a grade, a school × grade, the district) with f
 `SURVEY_MIN_GROUP` responses is suppressed — no figures and no free texts for it.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import func, literal, null, select, union_all
 
 from proforient.extensions import db
 from proforient.schools.models import School
@@ -87,32 +87,39 @@ class Filters:
     grade: int | None = None  # the value of a [grade] option (1 for «1–4»)
 
 
-# --- Low-level aggregates (one query each) ------------------------------------------------
+# --- Aggregates ------------------------------------------------------------------------------
 
 
-def response_counts(campaign_id: int) -> dict[tuple[int, int | None], int]:
-    """{(school_id, grade): responses} for a campaign."""
+@dataclass(frozen=True)
+class Counts:
+    """Responses of a campaign per (school, grade): (number, sum of ids). The sums make a
+    cheap fingerprint of which responses exist, to validate the tally cache."""
+
+    rows: dict[tuple[int, int | None], tuple[int, int]]
+
+    def n(self, school_id: int | None = None, grade: int | None = None) -> int:
+        return sum(n for key, (n, _ids) in self._matching(school_id, grade))
+
+    def fingerprint(self, grade: int | None = None) -> tuple[int, int]:
+        pairs = [pair for _key, pair in self._matching(None, grade)]
+        return sum(n for n, _ in pairs), sum(ids for _, ids in pairs)
+
+    def _matching(self, school_id, grade):
+        return (
+            (key, pair)
+            for key, pair in self.rows.items()
+            if (school_id is None or key[0] == school_id) and (grade is None or key[1] == grade)
+        )
+
+
+def response_counts(campaign_id: int) -> Counts:
+    """One query over the response index: counts per school × grade."""
     rows = db.session.execute(
-        select(Response.school_id, Response.grade, func.count())
+        select(Response.school_id, Response.grade, func.count(), func.sum(Response.id))
         .where(Response.campaign_id == campaign_id)
         .group_by(Response.school_id, Response.grade)
     )
-    return {(school_id, grade): n for school_id, grade, n in rows}
-
-
-def _count_in(counts: dict, school_id: int | None = None, grade: int | None = None) -> int:
-    return sum(
-        n
-        for (s, g), n in counts.items()
-        if (school_id is None or s == school_id) and (grade is None or g == grade)
-    )
-
-
-def _group_sum(school_id: int | None):
-    """count(*) of the chosen school inside a district-wide GROUP BY."""
-    if school_id is None:
-        return func.count()
-    return func.sum(case((Response.school_id == school_id, 1), else_=0))
+    return Counts({(sid, grade): (int(n), int(ids or 0)) for sid, grade, n, ids in rows})
 
 
 def _response_filter(campaign_id: int, grade: int | None) -> list:
@@ -122,6 +129,115 @@ def _response_filter(campaign_id: int, grade: int | None) -> list:
     return conditions
 
 
+# Aggregated answers per school: {school_id: {(question_id, option_id, row_id, value): n}}.
+AnswerKey = tuple[int, int | None, int | None, int | None]
+SchoolRows = dict[int, dict[AnswerKey, int]]
+
+
+@dataclass(frozen=True)
+class _CacheEntry:
+    fingerprint: tuple[int, int]  # (responses, sum of their ids)
+    max_id: int
+    by_school: SchoolRows  # never changed in place: a refresh builds a new entry
+
+
+# One GROUP BY over all answers of a campaign costs seconds at 100,000 responses on SQLite
+# (it sorts every answer row), so each process keeps the aggregated rows — a few thousand
+# numbers per campaign and grade filter — and reuses them while the campaign's responses
+# are unchanged. Responses are only ever added (or deleted with their campaign), so their
+# number and the sum of their ids tell whether the set changed; new responses are added
+# to the cached rows by aggregating only those above the last id seen.
+CACHE_ENTRIES = 32
+_cache: OrderedDict[tuple, _CacheEntry] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _aggregate(campaign_id: int, grade: int | None, after_id: int):
+    """One statement, so one snapshot: the answer counts of responses with id > after_id,
+    the fingerprint and last id of all responses, and the fingerprint of those > after_id.
+    (Separate statements could see different sets under concurrent submissions.)"""
+    where = _response_filter(campaign_id, grade)
+    tallies = (
+        select(
+            literal(0).label("part"),
+            Response.school_id,
+            Answer.question_id,
+            Answer.option_id,
+            Answer.row_id,
+            Answer.value,
+            func.count(),
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .where(*where, Response.id > after_id)
+        .group_by(
+            Response.school_id, Answer.question_id, Answer.option_id, Answer.row_id, Answer.value
+        )
+    )
+    everything = select(
+        literal(1),
+        func.count(),
+        func.sum(Response.id),
+        func.max(Response.id),
+        null(),
+        null(),
+        null(),
+    ).where(*where)
+    tail = select(
+        literal(2), func.count(), func.sum(Response.id), null(), null(), null(), null()
+    ).where(*where, Response.id > after_id)
+    by_school: SchoolRows = {}
+    full = tail_fp = (0, 0)
+    max_id = 0
+    for part, a, b, c, d, e, n in db.session.execute(union_all(tallies, everything, tail)):
+        if part == 0:
+            by_school.setdefault(a, {})[(b, c, d, e)] = int(n)
+        elif part == 1:
+            full, max_id = (int(a), int(b or 0)), int(c or 0)
+        else:
+            tail_fp = (int(a), int(b or 0))
+    return by_school, full, max_id, tail_fp
+
+
+def _merge(old: SchoolRows, new: SchoolRows) -> SchoolRows:
+    merged = {sid: dict(rows) for sid, rows in old.items()}
+    for sid, rows in new.items():
+        target = merged.setdefault(sid, {})
+        for key, n in rows.items():
+            target[key] = target.get(key, 0) + n
+    return merged
+
+
+def school_rows(campaign: Campaign, grade: int | None, counts: Counts) -> SchoolRows:
+    """Answer counts per school, question, option, row and value for the campaign (and
+    grade): none while the cached rows are valid, one statement to add new responses or
+    to aggregate afresh, two if responses vanished since the cached rows were made."""
+    # created_at: a deleted and re-created campaign may get the same id back on SQLite.
+    key = (campaign.id, campaign.created_at, grade)
+    with _cache_lock:
+        entry = _cache.get(key)
+        if entry is not None and entry.fingerprint == counts.fingerprint(grade):
+            _cache.move_to_end(key)
+            return entry.by_school
+    rows, full, max_id, tail = _aggregate(campaign.id, grade, entry.max_id if entry else 0)
+    if entry is not None:
+        old = entry.fingerprint
+        if full == (old[0] + tail[0], old[1] + tail[1]):
+            rows = _merge(entry.by_school, rows)  # only new responses since the last time
+        else:
+            rows, full, max_id, _tail = _aggregate(campaign.id, grade, 0)
+    with _cache_lock:
+        _cache[key] = _CacheEntry(full, max_id, rows)
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return rows
+
+
 @dataclass
 class Tally:
     """Aggregated answers of one question, for the chosen group and for the district."""
@@ -129,37 +245,25 @@ class Tally:
     by_option: dict[int, list[int]] = field(default_factory=dict)  # option → [group, district]
     by_value: dict[int, list[int]] = field(default_factory=dict)  # score → [group, district]
     by_row: dict[int, dict[int, list[int]]] = field(default_factory=dict)  # row → score → …
-    respondents: list[int] | None = None  # multiple choice: [group, district]
 
 
-def answer_tallies(campaign_id: int, filters: Filters) -> dict[int, Tally]:
-    """One GROUP BY over the answers of the campaign (and grade): counts per question,
-    option, row and value, for the district and — in the same pass — the chosen school."""
-    stmt = (
-        select(
-            Answer.question_id,
-            Answer.option_id,
-            Answer.row_id,
-            Answer.value,
-            _group_sum(filters.school_id).label("group_n"),
-            func.count().label("district_n"),
-        )
-        .join(Response, Response.id == Answer.response_id)
-        .where(*_response_filter(campaign_id, filters.grade))
-        .group_by(Answer.question_id, Answer.option_id, Answer.row_id, Answer.value)
-    )
+def answer_tallies(by_school: SchoolRows, school_id: int | None) -> dict[int, Tally]:
+    """Per-question tallies of the chosen school (or the district) beside the district's,
+    summed from the aggregated rows."""
     tallies: dict[int, Tally] = defaultdict(Tally)
-    for question_id, option_id, row_id, value, group_n, district_n in db.session.execute(stmt):
-        tally = tallies[question_id]
-        pair = [int(group_n or 0), int(district_n)]
-        if row_id is not None:
-            _add(tally.by_row.setdefault(row_id, {}), value, pair)
-        elif option_id is not None:
-            _add(tally.by_option, option_id, pair)
-            if value is not None:
+    for sid, rows in by_school.items():
+        in_group = school_id is None or sid == school_id
+        for (question_id, option_id, row_id, value), n in rows.items():
+            tally = tallies[question_id]
+            pair = [n if in_group else 0, n]
+            if row_id is not None:
+                _add(tally.by_row.setdefault(row_id, {}), value, pair)
+            elif option_id is not None:
+                _add(tally.by_option, option_id, pair)
+                if value is not None:
+                    _add(tally.by_value, value, pair)
+            elif value is not None:
                 _add(tally.by_value, value, pair)
-        elif value is not None:
-            _add(tally.by_value, value, pair)
     return tallies
 
 
@@ -167,26 +271,6 @@ def _add(target: dict, key, pair: list[int]) -> None:
     current = target.setdefault(key, [0, 0])
     current[0] += pair[0]
     current[1] += pair[1]
-
-
-def respondent_counts(
-    campaign_id: int, filters: Filters, question_ids: list[int]
-) -> dict[int, list[int]]:
-    """Distinct respondents per multiple-choice question: {question_id: [group, district]}."""
-    if not question_ids:
-        return {}
-    group = (
-        func.count(distinct(Response.id))
-        if filters.school_id is None
-        else func.count(distinct(case((Response.school_id == filters.school_id, Response.id))))
-    )
-    stmt = (
-        select(Answer.question_id, group, func.count(distinct(Response.id)))
-        .join(Response, Response.id == Answer.response_id)
-        .where(*_response_filter(campaign_id, filters.grade), Answer.question_id.in_(question_ids))
-        .group_by(Answer.question_id)
-    )
-    return {qid: [int(g), int(d)] for qid, g, d in db.session.execute(stmt)}
 
 
 def latest_texts(
@@ -313,13 +397,13 @@ def _choice_lines(q: QuestionSpec, tally: Tally, base: tuple[int, int]) -> list[
     return lines
 
 
-def summarise_choice(
-    q: QuestionSpec, tally: Tally, respondents: list[int] | None
-) -> QuestionResult:
+def summarise_choice(q: QuestionSpec, tally: Tally, sizes: tuple[int, int]) -> QuestionResult:
     if q.kind == QuestionKind.MULTIPLE:
-        # Shares of respondents who answered the question (they sum to more than 100 %).
-        base = tuple(respondents or [0, 0])
-        note = "Можно было выбрать несколько вариантов: доли считаются от ответивших на вопрос."
+        # Shares of all respondents in the group (a tick per option; they sum past 100 %).
+        base = sizes
+        note = (
+            "Можно было выбрать несколько вариантов: доли считаются от всех ответивших на анкету."
+        )
     else:
         base = (
             sum(p[0] for p in tally.by_option.values()),
@@ -335,7 +419,7 @@ def summarise_choice(
     return result
 
 
-def summarise_rating(q: QuestionSpec, tally: Tally, respondents=None) -> QuestionResult:
+def summarise_rating(q: QuestionSpec, tally: Tally, sizes=None) -> QuestionResult:
     mean, n = _mean(tally.by_value, 0)
     district_mean, district_n = _mean(tally.by_value, 1)
     lines = []
@@ -348,7 +432,7 @@ def summarise_rating(q: QuestionSpec, tally: Tally, respondents=None) -> Questio
     return result
 
 
-def summarise_matrix(q: QuestionSpec, tally: Tally, respondents=None) -> QuestionResult:
+def summarise_matrix(q: QuestionSpec, tally: Tally, sizes=None) -> QuestionResult:
     lines = []
     answered = district_answered = 0
     for row in q.rows:
@@ -381,7 +465,7 @@ def summarise_matrix(q: QuestionSpec, tally: Tally, respondents=None) -> Questio
     return result
 
 
-def summarise_text(q: QuestionSpec, tally: Tally, respondents=None) -> QuestionResult:
+def summarise_text(q: QuestionSpec, tally: Tally, sizes=None) -> QuestionResult:
     return QuestionResult(q)
 
 
@@ -488,8 +572,8 @@ def campaign_results(
     spec = spec or build_spec(campaign.questionnaire_id)
     minimum = min_group()
     counts = response_counts(campaign.id)
-    n = _count_in(counts, filters.school_id, filters.grade)
-    district_n = _count_in(counts, None, filters.grade)
+    n = counts.n(filters.school_id, filters.grade)
+    district_n = counts.n(None, filters.grade)
     enrolment = enrolment_in_grades(surveyed_grades(spec, filters.grade), school_ids)
     results = Results(
         campaign,
@@ -509,9 +593,7 @@ def campaign_results(
         # Nothing to show anywhere: the school is part of the district.
         return results
 
-    tallies = answer_tallies(campaign.id, filters)
-    multiple = [q.id for q in spec.questions if q.kind == QuestionKind.MULTIPLE]
-    respondents = respondent_counts(campaign.id, filters, multiple)
+    tallies = answer_tallies(school_rows(campaign, filters.grade, counts), filters.school_id)
     texts = latest_texts(campaign.id, filters) if not results.suppressed else {}
 
     group_level, results.index_answers = index_level(spec, tallies, 0)
@@ -519,7 +601,7 @@ def campaign_results(
     results.satisfaction = None if results.suppressed else group_level
     results.district_satisfaction = district_level
     for q in spec.questions:
-        result = SUMMARISERS[q.kind](q, tallies.get(q.id, Tally()), respondents.get(q.id))
+        result = SUMMARISERS[q.kind](q, tallies.get(q.id, Tally()), (n, district_n))
         result.texts, result.texts_total = texts.get(q.id, ([], 0))
         results.questions.append(result)
     return results
@@ -631,31 +713,19 @@ def _sort_key(sort: str):
 
 
 def index_by_school(
-    campaign_id: int, question_ids: Iterable[int], grade: int | None = None
+    by_school: SchoolRows, question_ids: set[int]
 ) -> dict[int, dict[tuple[int, int | None], list[int]]]:
-    """{school_id: {(question_id, row_id): [answers, sum of scores, satisfied]}} (one query)."""
-    question_ids = list(question_ids)
-    if not question_ids:
-        return {}
-    stmt = (
-        select(
-            Response.school_id,
-            Answer.question_id,
-            Answer.row_id,
-            func.count(),
-            func.sum(Answer.value),
-            func.sum(case((Answer.value >= SATISFIED_MIN, 1), else_=0)),
-        )
-        .join(Response, Response.id == Answer.response_id)
-        .where(
-            *_response_filter(campaign_id, grade),
-            and_(Answer.question_id.in_(question_ids), Answer.value.is_not(None)),
-        )
-        .group_by(Response.school_id, Answer.question_id, Answer.row_id)
-    )
-    out: dict[int, dict] = defaultdict(dict)
-    for school_id, qid, row_id, n, total, satisfied in db.session.execute(stmt):
-        out[school_id][(qid, row_id)] = [int(n), int(total or 0), int(satisfied or 0)]
+    """{school_id: {(question_id, row_id): [answers, sum of scores, satisfied]}} for the
+    [index] questions, summed from the aggregated rows."""
+    out: dict[int, dict] = {}
+    for school_id, rows in by_school.items():
+        items: dict[tuple[int, int | None], list[int]] = {}
+        for (question_id, _option_id, row_id, value), n in rows.items():
+            if question_id in question_ids and value is not None:
+                _sum_into(
+                    items, (question_id, row_id), [n, n * value, n if value >= SATISFIED_MIN else 0]
+                )
+        out[school_id] = items
     return out
 
 
@@ -670,12 +740,14 @@ def district_overview(
     counts = response_counts(campaign.id)
     enrolment = enrolment_in_grades(surveyed_grades(spec, grade), [s.id for s in schools])
     items = index_items(spec)
-    by_school = index_by_school(campaign.id, {i.question_id for i in items}, grade)
+    by_school = index_by_school(
+        school_rows(campaign, grade, counts), {i.question_id for i in items}
+    )
     rows = []
     total = SchoolFigures(School(short_name="Итого по округу"), 0, 0, minimum)
     for school in schools:
         figures = SchoolFigures(
-            school, _count_in(counts, school.id, grade), enrolment.get(school.id, 0), minimum
+            school, counts.n(school.id, grade), enrolment.get(school.id, 0), minimum
         )
         figures.items = by_school.get(school.id, {})
         for key, (n, score, satisfied) in figures.items.items():

@@ -94,8 +94,7 @@ def texts(campaign_id: int, question_id: int):
     question = next((q for q in spec.questions if q.id == question_id), None)
     if question is None:
         abort(404)
-    counts = svc.response_counts(campaign.id)
-    n = svc._count_in(counts, filters.school_id, filters.grade)
+    n = svc.response_counts(campaign.id).n(filters.school_id, filters.grade)
     suppressed = n < svc.min_group()
     page = None
     if not suppressed:

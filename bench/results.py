@@ -1,0 +1,304 @@
+"""Benchmark of survey results on 100,000 responses.
+
+Builds a fresh SQLite database in a temporary folder (real migrations), adds the demo
+schools and one students' campaign over all of them, fills N responses with realistic
+answers to the default students' questionnaire (bulk executemany), then times through the
+Flask test client: the district results page, one school's results page, the district
+overview, and the per-school summary export. Prints median and max of several runs,
+the query plan of the main aggregation, and the peak RSS of this process.
+
+    .venv/bin/python bench/results.py [--responses 100000] [--runs 7] [--keep]
+
+Target: each page under 0.5 s.
+"""
+
+import argparse
+import random
+import resource
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+
+from proforient import create_app  # noqa: E402
+from proforient.auth.models import Role, User  # noqa: E402
+from proforient.extensions import db  # noqa: E402
+from proforient.schools import demo as schools_demo  # noqa: E402
+from proforient.schools.models import Enrolment, School  # noqa: E402
+from proforient.surveys import defaults, results  # noqa: E402
+from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire  # noqa: E402
+from proforient.surveys.submission import build_spec, new_token  # noqa: E402
+
+PASSWORD = "bench-password-1"
+CHUNK = 5000
+TEXTS = [
+    "Больше экскурсий на предприятия",
+    "Хочется пробовать разные профессии на практике",
+    "Встреч с выпускниками школы",
+    "Информации о колледжах края",
+    "Всего хватает",
+]
+
+
+def setup(app) -> tuple[int, list[int]]:
+    """Schools, a department user and a campaign; returns (campaign id, school ids)."""
+    schools_demo.load()
+    user = User(login="bench", full_name="Бенчмарк", role=Role.DEPARTMENT, school_id=None)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    questionnaire = db.session.scalar(
+        select(Questionnaire).where(Questionnaire.title == defaults.STUDENTS_TITLE)
+    )
+    campaign = Campaign(
+        title="Анкетирование обучающихся (бенчмарк)",
+        questionnaire_id=questionnaire.id,
+        audience="students",
+        academic_year=2025,
+        opens_at=datetime(2026, 4, 1, 5, 0),
+        closes_at=datetime(2026, 5, 31, 20, 59),
+    )
+    school_ids = list(db.session.scalars(select(School.id).order_by(School.id)))
+    for sid in school_ids:
+        campaign.links.append(CampaignSchool(school_id=sid, token=new_token()))
+    db.session.add(campaign)
+    db.session.commit()
+    return campaign.id, school_ids
+
+
+def weighted(rng: random.Random, n: int, lean: float) -> int:
+    """An index 0..n-1 leaning towards 0 (the «good» end) by `lean`."""
+    weights = [max(0.05, 1 + lean * (n - 1 - i) - 0.15 * i) for i in range(n)]
+    return rng.choices(range(n), weights)[0]
+
+
+def fill(campaign_id: int, school_ids: list[int], total: int, seed: int = 2026) -> float:
+    """Insert `total` responses with their answers in chunks; returns seconds taken."""
+    rng = random.Random(seed)
+    spec = build_spec(db.session.get(Campaign, campaign_id).questionnaire_id)
+    # Responses spread over schools by the enrolment of grades 6–11.
+    sizes = dict(
+        db.session.execute(
+            select(Enrolment.school_id, db.func.sum(Enrolment.students))
+            .where(Enrolment.grade.between(6, 11))
+            .group_by(Enrolment.school_id)
+        ).all()
+    )
+    weights = [max(1, sizes.get(sid, 1)) for sid in school_ids]
+    quality = {sid: rng.uniform(0.0, 0.6) for sid in school_ids}
+    start_id = (db.session.scalar(text("SELECT max(id) FROM response")) or 0) + 1
+    raw = db.engine.raw_connection()
+    started = time.perf_counter()
+    try:
+        cursor = raw.cursor()
+        rid = start_id
+        done = 0
+        while done < total:
+            n = min(CHUNK, total - done)
+            responses, answers, texts = [], [], []
+            for school_id in rng.choices(school_ids, weights, k=n):
+                lean = quality[school_id]
+                grade = None
+                for q in spec.questions:
+                    if q.kind == "single":
+                        options = q.options
+                        if q.is_grade:
+                            option = rng.choice(options)
+                            grade = option.value
+                        else:
+                            option = options[weighted(rng, len(options), 0.3)]
+                        answers.append((rid, q.id, option.id, None, option.value))
+                    elif q.kind == "satisfaction":
+                        option = q.options[weighted(rng, len(q.options), lean)]
+                        answers.append((rid, q.id, option.id, None, option.value))
+                    elif q.kind == "multiple":
+                        k = min(q.max_choices or 3, rng.randint(1, 3))
+                        for option in rng.sample(q.options, k):
+                            answers.append((rid, q.id, option.id, None, option.value))
+                    elif q.kind == "rating":
+                        answers.append((rid, q.id, None, None, 5 - weighted(rng, 5, lean)))
+                    elif q.kind == "matrix":
+                        for row in q.rows:
+                            answers.append((rid, q.id, None, row.id, 5 - weighted(rng, 5, lean)))
+                    elif q.kind == "text" and rng.random() < 0.2:
+                        texts.append((rid, q.id, rng.choice(TEXTS)))
+                responses.append(
+                    (
+                        rid,
+                        campaign_id,
+                        school_id,
+                        grade,
+                        date(2026, 4, 1 + rng.randrange(30)).isoformat(),
+                        secrets.token_urlsafe(16),
+                    )
+                )
+                rid += 1
+            cursor.executemany(
+                "INSERT INTO response (id, campaign_id, school_id, grade, submitted_on, "
+                "submission_key) VALUES (?, ?, ?, ?, ?, ?)",
+                responses,
+            )
+            cursor.executemany(
+                "INSERT INTO answer (response_id, question_id, option_id, row_id, value) "
+                "VALUES (?, ?, ?, ?, ?)",
+                answers,
+            )
+            cursor.executemany(
+                "INSERT INTO answer_text (response_id, question_id, text) VALUES (?, ?, ?)",
+                texts,
+            )
+            raw.commit()
+            done += n
+        cursor.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+    return time.perf_counter() - started
+
+
+def add_response(campaign_id: int, school_id: int) -> None:
+    """One more response (a copy of the first one's answers), as if just submitted."""
+    rid = db.session.scalar(text("SELECT max(id) + 1 FROM response"))
+    db.session.execute(
+        text(
+            "INSERT INTO response (id, campaign_id, school_id, grade, submitted_on, "
+            "submission_key) VALUES (:id, :c, :s, 9, '2026-05-01', :key)"
+        ),
+        {"id": rid, "c": campaign_id, "s": school_id, "key": secrets.token_urlsafe(16)},
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO answer (response_id, question_id, option_id, row_id, value) "
+            "SELECT :id, question_id, option_id, row_id, value FROM answer "
+            "WHERE response_id = (SELECT min(id) FROM response)"
+        ),
+        {"id": rid},
+    )
+    db.session.commit()
+
+
+def timed(client, url: str, runs: int, mode: str, new=None) -> tuple[float, float, int]:
+    """Median and max seconds of `runs` requests. cold: the per-process cache of aggregated
+    rows is emptied before each request (a fresh process), so the page runs its full
+    GROUP BY; new: a response arrives before each request (an open campaign), so only it
+    is aggregated; warm: the cached aggregates are valid (the campaign is unchanged)."""
+    client.get(url)  # templates compiled, database pages in the OS cache
+    times = []
+    size = 0
+    for _ in range(runs):
+        if mode == "cold":
+            results.clear_cache()
+        elif mode == "new":
+            new()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+        size = len(response.get_data())
+    return statistics.median(times), max(times), size
+
+
+def explain(campaign_id: int) -> list[str]:
+    """Query plans of the answer aggregation and of the response counts."""
+    plans = []
+    for sql in (
+        "SELECT r.school_id, a.question_id, a.option_id, a.row_id, a.value, count(*) "
+        "FROM answer a JOIN response r ON r.id = a.response_id WHERE r.campaign_id = :c "
+        "GROUP BY r.school_id, a.question_id, a.option_id, a.row_id, a.value",
+        "SELECT school_id, grade, count(*), sum(id) FROM response WHERE campaign_id = :c "
+        "GROUP BY school_id, grade",
+    ):
+        rows = db.session.execute(text("EXPLAIN QUERY PLAN " + sql), {"c": campaign_id}).all()
+        plans.append(sql.split(" FROM ")[1][:60] + " …: " + "; ".join(row[-1] for row in rows))
+    return plans
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="proforient-bench-"))
+    try:
+        app = create_app(
+            {
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+                "WTF_CSRF_ENABLED": False,
+                "UPLOAD_FOLDER": str(folder / "uploads"),
+            }
+        )
+        with app.app_context():
+            upgrade(revision="heads")
+            campaign_id, school_ids = setup(app)
+            seconds = fill(campaign_id, school_ids, args.responses)
+            answers = db.session.scalar(text("SELECT count(*) FROM answer"))
+            # The school with most responses: the worst case for a school page.
+            school_id, school_n = db.session.execute(
+                text(
+                    "SELECT school_id, count(*) FROM response WHERE campaign_id = :c "
+                    "GROUP BY school_id ORDER BY 2 DESC LIMIT 1"
+                ),
+                {"c": campaign_id},
+            ).one()
+            plan = explain(campaign_id)
+            db.session.remove()
+        size_mb = (folder / "bench.sqlite3").stat().st_size / 2**20
+        print(
+            f"Filled {args.responses:,} responses ({answers:,} answer rows) "
+            f"in {seconds:.1f} s; database {size_mb:.0f} MB"
+        )
+
+        client = app.test_client()
+        response = client.post("/login", data={"login": "bench", "password": PASSWORD})
+        assert response.status_code == 302, "login failed"
+        base = f"/surveys/campaigns/{campaign_id}/results"
+        pages = [
+            ("district results page", base),
+            (f"school results page (n={school_n:,})", f"{base}?school={school_id}"),
+            ("school × grade 9 page", f"{base}?school={school_id}&grade=9"),
+            ("district overview", f"{base}/schools"),
+            ("per-school summary XLSX", f"{base}/summary.xlsx"),
+        ]
+        print("\nmedian / max of each page, ms:")
+        print(f"{'page':<36} {'cold':>13} {'+1 response':>13} {'warm':>13} {'size':>7}")
+        worst = 0.0
+
+        def new():
+            with app.app_context():
+                add_response(campaign_id, school_id)
+
+        for label, url in pages:
+            figures = []
+            for mode in ("cold", "new", "warm"):
+                median, top, size = timed(client, url, args.runs, mode, new)
+                figures.append(f"{median * 1000:>6.0f} /{top * 1000:>5.0f}")
+                if mode != "cold":
+                    worst = max(worst, median)
+            print(f"{label:<36} {' '.join(figures)} {size / 1024:>5.0f}KB")
+        print("\nQuery plans:")
+        for line in plan:
+            print("  " + line)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"\nPeak RSS of this process: {rss:.0f} MB")
+        verdict = "OK" if worst < 0.5 else "SLOW"
+        print(f"Target < 500 ms per page (median with valid or refreshed aggregates): {verdict}")
+    finally:
+        if args.keep:
+            print(f"Database kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
