@@ -345,6 +345,32 @@ def test_body_above_request_limit_gets_the_message_beside_the_field(app, coordin
     assert _scan_files(app) == []
 
 
+def test_too_large_body_on_edit_keeps_the_agreement(app, coordinator_client, school):
+    agreement = make_agreement(school, make_partner(), number="KEEP-1")
+    huge = PDF + b"0" * (13 * 1024 * 1024)
+    response = _post_big(
+        coordinator_client,
+        f"/agreements/{agreement.id}/edit",
+        agreement_form(agreement.partner),
+        huge,
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert 'value="KEEP-1"' in html  # the form shows the stored agreement again
+    assert "Файл слишком большой." in html
+    assert _scan_files(app) == []
+
+
+def test_pdf_header_must_come_first(app, coordinator_client):
+    response = coordinator_client.post(
+        "/agreements/new",
+        data=_upload(agreement_form(make_partner()), b"<html>%PDF-1.4</html>"),
+        content_type="multipart/form-data",
+    )
+    assert "Это не PDF-файл." in response.get_data(as_text=True)
+    assert _count(Agreement) == 0
+
+
 def test_empty_file_is_refused(coordinator_client):
     response = coordinator_client.post(
         "/agreements/new",

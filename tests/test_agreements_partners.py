@@ -204,6 +204,7 @@ def test_merge_moves_agreements_fills_blanks_and_is_audited(
 
     page = department_client.get(f"/partners/{duplicate.id}/merge").get_data(as_text=True)
     assert "будет <strong>удалена</strong>" in page
+    assert "перейдут её договоры (2)" in page
     assert f'<option selected value="{survivor.id}">' in page  # the likely twin preselected
 
     response = department_client.post(

@@ -368,10 +368,10 @@ def scan_error(stream: IO[bytes]) -> str | None:
             f"Файл слишком большой ({size / 1024 / 1024:.1f} МБ). "
             "Скан должен быть не больше 10 МБ: уменьшите разрешение сканирования."
         ).replace(".", ",", 1)
-    head = stream.read(1024)
+    head = stream.read(len(PDF_MAGIC))
     stream.seek(0)
-    # The PDF standard allows a little junk before the header; scanners rarely add any.
-    if PDF_MAGIC not in head:
+    # Judged by the bytes, not by the name or the browser's content type.
+    if head != PDF_MAGIC:
         return "Это не PDF-файл. Загрузите скан договора в формате PDF."
     return None
 

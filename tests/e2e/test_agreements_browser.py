@@ -37,6 +37,7 @@ def test_coordinator_uploads_and_downloads_a_scan(browser, live_server, page, sc
     # Typing a partner's name warns about the record that already exists.
     page.get_by_role("link", name="Партнёры").first.click()
     page.get_by_role("link", name="Добавить организацию").click()
+    page.wait_for_url("**/partners/new")
     page.get_by_label("Полное наименование").fill("Невинномысский химико-технологический")
     warning = page.locator("#similar-partners")
     expect(warning).to_be_visible()

@@ -50,10 +50,14 @@
         if (response.ok) render((await response.json()).similar);
       } catch (_) { /* the server-side check on submit still works */ }
     };
-    fields.forEach((f) => f && f.addEventListener("input", () => {
+    const later = () => {
       clearTimeout(timer);
       timer = setTimeout(check, 400);
-    }));
+    };
+    fields.forEach((f) => f && ["input", "change"].forEach((type) => f.addEventListener(type, later)));
+    // Text typed before this script ran (or restored by the browser) is checked too,
+    // unless the server already listed the near-duplicates.
+    if (box.hidden && fields[0].value.trim()) later();
   }
 
   const agreementForm = document.getElementById("agreement-form");
