@@ -286,6 +286,21 @@ def main() -> None:
                 if mode != "cold":
                     worst = max(worst, median)
             print(f"{label:<36} {' '.join(figures)} {size / 1024:>5.0f}KB")
+        # Row-by-row exports of every response: one run each (they read in chunks).
+        for label, url in (
+            ("responses CSV (all schools)", f"{base}/responses.csv"),
+            ("responses XLSX (all schools)", f"{base}/responses.xlsx"),
+        ):
+            started = time.perf_counter()
+            response = client.get(url)
+            body = response.get_data()
+            seconds = time.perf_counter() - started
+            assert response.status_code == 200, (url, response.status_code)
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"{label:<36} {seconds:>6.1f} s, {len(body) / 2**20:.1f} MB;"
+                f" peak RSS so far {rss:.0f} MB"
+            )
         print("\nQuery plans:")
         for line in plan:
             print("  " + line)

@@ -3,9 +3,9 @@ district overview and per-school index figures — all aggregated in SQL.
 
 A results page costs a fixed number of queries whatever the number of responses: the
 questionnaire's structure (`build_spec`), response counts per school × grade, answer counts
-grouped by question, option, row and value (the chosen group and the district in one
-pass), respondents of multiple-choice questions, the latest free texts per question with
-their totals, and enrolment. Python only walks the aggregated rows.
+grouped by school, question, option, row and value (`school_rows`: one statement, skipped
+while its per-process cache is valid), the latest free texts per question with their
+totals, and enrolment. Python only walks the aggregated rows (a few thousand numbers).
 
 Anonymity: any group (a school, a grade, a school × grade, the district) with fewer than
 `SURVEY_MIN_GROUP` responses is suppressed — no figures and no free texts for it.
@@ -730,11 +730,14 @@ def index_by_school(
 
 
 def district_overview(
-    campaign: Campaign, grade: int | None = None, sort: str = "satisfaction"
+    campaign: Campaign,
+    grade: int | None = None,
+    sort: str = "satisfaction",
+    spec: SurveySpec | None = None,
 ) -> Overview:
     """One row per school of the campaign: responses, response rate, satisfaction level
     (or suppressed), the index figures; plus the district total. Fixed number of queries."""
-    spec = build_spec(campaign.questionnaire_id)
+    spec = spec or build_spec(campaign.questionnaire_id)
     schools = campaign_schools(campaign.id)
     minimum = min_group()
     counts = response_counts(campaign.id)

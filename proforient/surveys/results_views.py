@@ -123,21 +123,20 @@ def texts(campaign_id: int, question_id: int):
 @department_required
 def overview(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
+    spec = build_spec(campaign.questionnaire_id)
+    grades = svc.grade_options(spec)
     grade = request.args.get("grade", type=int)
-    sort = request.args.get("sort", "satisfaction")
-    ov = svc.district_overview(campaign, grade, sort)
-    grades = svc.grade_options(ov.spec)
     if grade not in {o.value for o in grades}:
         grade = None
-        if request.args.get("grade"):
-            ov = svc.district_overview(campaign, None, sort)
+    sort = request.args.get("sort", "satisfaction")
+    ov = svc.district_overview(campaign, grade, sort, spec)
     return render_template(
         "surveys/results_overview.html",
         campaign=campaign,
         ov=ov,
         grades=grades,
         grade=grade,
-        grade_label=_grade_label(ov.spec, grade),
+        grade_label=_grade_label(spec, grade),
         sort=sort if sort in svc.SORTS else "satisfaction",
         sorts=svc.SORTS,
         suppressed_label=svc.SUPPRESSED,
