@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade
 
 # Demo data on the first run only: the marker lives beside the database in instance/.
 instance/.demo-loaded: | migrate

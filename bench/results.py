@@ -239,7 +239,7 @@ def main() -> None:
             }
         )
         with app.app_context():
-            upgrade(revision="heads")
+            upgrade()
             campaign_id, school_ids = setup(app)
             seconds = fill(campaign_id, school_ids, args.responses)
             answers = db.session.scalar(text("SELECT count(*) FROM answer"))

@@ -67,7 +67,7 @@ def prepare_database(workdir: Path) -> tuple[str, dict]:
 
     app = create_app()
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         defaults.install(db.session.connection())
         school = School(full_name="Школа нагрузочного теста", short_name="Школа № 1")
         for grade in range(1, 12):

@@ -26,12 +26,20 @@ def _database_url(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
-def _reset_schema() -> None:
-    """Start from an empty database, then build it with the real migrations."""
+def _reset_schema() -> dict:
+    """Start from an empty database, build it with the real migrations, and return the
+    rows the migrations installed (reference lists, default questionnaires)."""
     db.drop_all()
     with db.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade(revision="heads")
+    upgrade()
+    seeded = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            rows = [dict(r._mapping) for r in conn.execute(table.select())]
+            if rows:
+                seeded[table] = rows
+    return seeded
 
 
 class IsolatedClient(FlaskClient):
@@ -62,30 +70,42 @@ def app(tmp_path_factory):
     )
     app.test_client_class = IsolatedClient
     with app.app_context():
-        _reset_schema()
+        app.extensions["test_seeded_rows"] = _reset_schema()
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
-def _empty_tables() -> None:
+def _restore_database(seeded: dict) -> None:
+    """Back to the state a fresh install has: empty, but for what the migrations seed."""
     tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
+    postgres = db.engine.dialect.name == "postgresql"
+    if postgres:
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
         for table in tables:
             db.session.execute(table.delete())
+    for table in db.metadata.sorted_tables:
+        if table in seeded:
+            db.session.execute(table.insert(), seeded[table])
+            if postgres and "id" in table.c:
+                db.session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                        f'(SELECT MAX(id) FROM "{table.name}"))'
+                    )
+                )
     db.session.commit()
 
 
 @pytest.fixture(autouse=True)
 def _db(app):
-    """Each test runs inside an app context and leaves the database empty."""
+    """Each test runs inside an app context and leaves the database as a fresh install."""
     with app.app_context():
         yield db
         db.session.rollback()
-        _empty_tables()
+        _restore_database(app.extensions["test_seeded_rows"])
         db.session.remove()
     upload = app.config["UPLOAD_FOLDER"]
     if os.path.isdir(upload):

@@ -25,10 +25,10 @@ def test_downgrade_to_base_and_up_again(tmp_path):
         }
     )
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         assert "school" in inspect(db.engine).get_table_names()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-        upgrade(revision="heads")
+        upgrade()
         assert "user" in inspect(db.engine).get_table_names()
         db.engine.dispose()

@@ -1,7 +1,7 @@
 """foundation
 
 Revision ID: 0001
-Revises:
+Revises: None
 Create Date: 2026-11-26 08:01:23.805249
 
 """

@@ -1,7 +1,7 @@
 """agreements: partner organisations and cooperation agreements
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ Questionnaires, campaigns, links, one-time codes, anonymous responses; plus the 
 default questionnaires (data), so every fresh install has them.
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-26 08:04:14.012710
 
 """
@@ -16,7 +16,7 @@ from proforient.surveys import defaults
 
 # revision identifiers, used by Alembic.
 revision = "0005"
-down_revision = "0001"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

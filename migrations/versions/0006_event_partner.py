@@ -1,7 +1,7 @@
 """event_partner: an event may name the partner organisation it was held with
 
 Revision ID: 0006
-Revises: 0002, 0003
+Revises: 0005
 
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = ("0002", "0003")
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

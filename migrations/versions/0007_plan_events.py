@@ -1,7 +1,7 @@
 """plan events: links from the action plan's execution to registry events
 
 Revision ID: 0007
-Revises: 0002, 0004
+Revises: 0006
 Create Date: 2026-11-26 10:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = ("0002", "0004")
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
