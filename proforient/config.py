@@ -28,4 +28,8 @@ class DefaultConfig:
     # Survey results: any group with fewer responses is shown as «недостаточно ответов».
     SURVEY_MIN_GROUP = 5
 
+    # The address phones reach the app at, for survey links and QR codes printed on paper
+    # ("https://proforient.example.ru"); by default the address the request came to.
+    PUBLIC_BASE_URL = None
+
     PER_PAGE = 25
