@@ -37,11 +37,15 @@ def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     here = request.blueprints[0] if request.blueprints else None
-    return [
-        {"label": i.label, "url": url_for(i.endpoint), "current": here == i.blueprint}
-        for i in current_app.extensions.get("proforient_nav", [])
-        if current_user.role in i.roles
-    ]
+    items = []
+    for i in current_app.extensions.get("proforient_nav", []):
+        if current_user.role not in i.roles:
+            continue
+        url = url_for(i.endpoint)
+        # A section's pages may live in a second blueprint under the same URL prefix.
+        current = here == i.blueprint or (url != "/" and request.path.startswith(url))
+        items.append({"label": i.label, "url": url, "current": current})
+    return items
 
 
 def home_panels() -> list[Markup]:
