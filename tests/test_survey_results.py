@@ -11,14 +11,6 @@ from tests.factories import make_school, make_user
 from tests.test_survey_results_support import make_survey
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Ids restart after every test: aggregated rows of a previous test must not be reused.
-    svc.clear_cache()
-    yield
-    svc.clear_cache()
-
-
 @pytest.fixture
 def two_schools(school, other_school):
     return school, other_school
@@ -252,9 +244,7 @@ def _fill(survey, schools, per_school):
     db.session.commit()
 
 
-def _queries(client, url, cold: bool = True) -> int:
-    if cold:
-        svc.clear_cache()
+def _queries(client, url) -> int:
     with QueryCounter(db.engine) as counter:
         response = client.get(url)
     assert response.status_code == 200
@@ -279,20 +269,15 @@ def test_results_pages_run_a_fixed_number_of_queries(department_client, page):
             "overview": f"{base}/schools",
         }[page]
 
-    cold = [_queries(department_client, url(s)) for s in (small, big, small)]
-    assert cold[0] == cold[1] == cold[2], cold
-    assert cold[0] <= 12
-    # Again with the aggregated rows cached: one query fewer, whatever the size.
-    for s in (small, big):
-        _queries(department_client, url(s), cold=False)
-    warm = [_queries(department_client, url(s), cold=False) for s in (small, big)]
-    assert warm == [cold[0] - 1] * 2, warm
-    # A new response: the cached rows take in just the new one, in one statement.
+    counts = [_queries(department_client, url(s)) for s in (small, big, small)]
+    assert counts[0] == counts[1] == counts[2], counts
+    assert counts[0] <= 12
+    # A new response: the same queries again (the tallies took it in at submission).
     _fill(big, schools[:1], 1)
-    assert _queries(department_client, url(big), cold=False) == cold[0]
+    assert _queries(department_client, url(big)) == counts[0]
 
 
-def test_cached_aggregates_follow_new_responses(survey, school, other_school):
+def test_results_follow_new_responses(survey, school, other_school):
     survey.answer(school, single="Да", times=5)
     survey.answer(other_school, single="Нет", times=5)
     first = results_for(survey)
@@ -306,12 +291,13 @@ def test_cached_aggregates_follow_new_responses(survey, school, other_school):
     assert line(question(per_school, survey.single), "Да").district_count == 7
 
 
-def test_cached_aggregates_drop_deleted_responses(survey, school):
+def test_recounted_tallies_drop_deleted_responses(survey, school):
     survey.answer(school, single="Да", times=6)
     assert line(question(results_for(survey), survey.single), "Да").count == 6
     first = db.session.scalar(select(func.min(Response.id)))
     db.session.execute(delete(Response).where(Response.id == first))
     db.session.commit()
+    # The app never deletes a single response; whoever does recounts (survey.answer does).
     survey.answer(school, single="Нет")  # as many responses as before, another set
     res = results_for(survey)
     assert line(question(res, survey.single), "Да").count == 5

@@ -19,6 +19,7 @@ from proforient.surveys.models import (
     Response,
 )
 from proforient.surveys.submission import new_token
+from proforient.surveys.tallies import rebuild_tallies
 
 _seq = itertools.count(1)
 
@@ -67,7 +68,8 @@ class Survey:
         times: int = 1,
         commit: bool = True,
     ) -> None:
-        """Store `times` identical responses of `school` (plain INSERTs, like submission)."""
+        """Store `times` identical responses of `school` (plain INSERTs, like submission),
+        then recount the campaign's answer tallies."""
         for _ in range(times):
             rid = db.session.execute(
                 Response.__table__.insert().values(
@@ -114,6 +116,8 @@ class Survey:
                 db.session.execute(Answer.__table__.insert(), rows)
             if texts:
                 db.session.execute(AnswerText.__table__.insert(), texts)
+        # Written past `submit`: recount the campaign's tallies, as bulk loaders do.
+        rebuild_tallies(self.campaign.id)
         if commit:
             db.session.commit()
 

@@ -24,6 +24,7 @@ from proforient.surveys.models import (
 )
 from proforient.surveys.services import default_title
 from proforient.surveys.submission import SurveySpec, build_spec, new_token
+from proforient.surveys.tallies import rebuild_tallies
 
 SEED = 20262027
 RESPONSES = {Audience.STUDENTS: 420, Audience.PARENTS: 260}
@@ -145,6 +146,8 @@ def _fill(campaign: Campaign, schools, rng: random.Random) -> int:
     db.session.execute(Answer.__table__.insert(), answer_rows)
     if text_rows:
         db.session.execute(AnswerText.__table__.insert(), text_rows)
+    # Answers were written in bulk, not through `submit`: count them for the results.
+    rebuild_tallies(campaign.id)
     db.session.flush()
     return len(rows)
 

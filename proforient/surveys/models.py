@@ -380,3 +380,59 @@ class AnswerText(db.Model):
 
     def __repr__(self) -> str:
         return f"<AnswerText r={self.response_id} q={self.question_id}>"
+
+
+# "None" in the tally's key columns: a UNIQUE constraint treats NULLs as distinct (SQLite and
+# PostgreSQL alike), so an upsert could never find a row with a NULL in its key. Each
+# sentinel lies outside what its column may hold:
+NO_GRADE = 0  # response.grade is NULL or 1..11 (ck_response_grade_range)
+NO_OPTION = 0  # ids start at 1 (hence no foreign key on option_id)
+NO_ROW = 0  # likewise for row_id
+# answer.value is NULL or BETWEEN -1000 AND 1000 (ck_answer_value_range); the editor only
+# makes 1..5 scores and grades 1..11.
+NO_VALUE = -32768
+
+
+class AnswerTally(db.Model):
+    """Answers counted per campaign × school × grade × question × option × row × value,
+    kept up to date by `submission.submit` in the transaction that stores the response (an
+    upsert adding to `n`), so results never aggregate the whole `answer` table.
+
+    Holds counts only (never fewer than the minimum group is shown: results apply the
+    suppression rule as before). Bulk loaders that write answers directly call
+    `tallies.rebuild_tallies()`; `flask survey-tallies --check` compares it with the answers.
+    """
+
+    __tablename__ = "answer_tally"
+    __table_args__ = (
+        UniqueConstraint(
+            "campaign_id",
+            "school_id",
+            "grade",
+            "question_id",
+            "option_id",
+            "row_id",
+            "value",
+            # Named: the convention's name of seven columns passes PostgreSQL's 63 bytes.
+            name="uq_answer_tally_key",
+        ),
+        CheckConstraint("n >= 0", name="n_nonnegative"),
+        CheckConstraint(f"grade = {NO_GRADE} OR grade BETWEEN 1 AND 11", name="grade_range"),
+        CheckConstraint(f"value = {NO_VALUE} OR value BETWEEN -1000 AND 1000", name="value_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"))
+    grade: Mapped[int]
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    option_id: Mapped[int]
+    row_id: Mapped[int]
+    value: Mapped[int]
+    n: Mapped[int]
+
+    def __repr__(self) -> str:
+        return (
+            f"<AnswerTally c={self.campaign_id} s={self.school_id} g={self.grade} "
+            f"q={self.question_id} o={self.option_id} r={self.row_id} v={self.value} n={self.n}>"
+        )

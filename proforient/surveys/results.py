@@ -3,27 +3,30 @@ district overview and per-school index figures — all aggregated in SQL.
 
 A results page costs a fixed number of queries whatever the number of responses: the
 questionnaire's structure (`build_spec`), response counts per school × grade, answer counts
-grouped by school, question, option, row and value (`school_rows`: one statement, skipped
-while its per-process cache is valid), the latest free texts per question with their
-totals, and enrolment. Python only walks the aggregated rows (a few thousand numbers).
+grouped by school, question, option, row and value (`school_rows`: summed from the tallies
+that submission keeps, never from the answers themselves), the latest free texts per
+question with their totals, and enrolment. Python only walks the aggregated rows (a few
+thousand numbers).
 
 Anonymity: any group (a school, a grade, a school × grade, the district) with fewer than
 `SURVEY_MIN_GROUP` responses is suppressed — no figures and no free texts for it.
 """
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, literal, null, select, union_all
+from sqlalchemy import func, select
 
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_in_grades
 from proforient.surveys.models import (
+    NO_OPTION,
+    NO_ROW,
+    NO_VALUE,
     SATISFIED_MIN,
-    Answer,
+    AnswerTally,
     AnswerText,
     Campaign,
     CampaignSchool,
@@ -92,34 +95,26 @@ class Filters:
 
 @dataclass(frozen=True)
 class Counts:
-    """Responses of a campaign per (school, grade): (number, sum of ids). The sums make a
-    cheap fingerprint of which responses exist, to validate the tally cache."""
+    """Responses of a campaign per (school, grade)."""
 
-    rows: dict[tuple[int, int | None], tuple[int, int]]
+    rows: dict[tuple[int, int | None], int]
 
     def n(self, school_id: int | None = None, grade: int | None = None) -> int:
-        return sum(n for key, (n, _ids) in self._matching(school_id, grade))
-
-    def fingerprint(self, grade: int | None = None) -> tuple[int, int]:
-        pairs = [pair for _key, pair in self._matching(None, grade)]
-        return sum(n for n, _ in pairs), sum(ids for _, ids in pairs)
-
-    def _matching(self, school_id, grade):
-        return (
-            (key, pair)
-            for key, pair in self.rows.items()
-            if (school_id is None or key[0] == school_id) and (grade is None or key[1] == grade)
+        return sum(
+            n
+            for (sid, g), n in self.rows.items()
+            if (school_id is None or sid == school_id) and (grade is None or g == grade)
         )
 
 
 def response_counts(campaign_id: int) -> Counts:
     """One query over the response index: counts per school × grade."""
     rows = db.session.execute(
-        select(Response.school_id, Response.grade, func.count(), func.sum(Response.id))
+        select(Response.school_id, Response.grade, func.count())
         .where(Response.campaign_id == campaign_id)
         .group_by(Response.school_id, Response.grade)
     )
-    return Counts({(sid, grade): (int(n), int(ids or 0)) for sid, grade, n, ids in rows})
+    return Counts({(sid, grade): int(n) for sid, grade, n in rows})
 
 
 def _response_filter(campaign_id: int, grade: int | None) -> list:
@@ -134,108 +129,31 @@ AnswerKey = tuple[int, int | None, int | None, int | None]
 SchoolRows = dict[int, dict[AnswerKey, int]]
 
 
-@dataclass(frozen=True)
-class _CacheEntry:
-    fingerprint: tuple[int, int]  # (responses, sum of their ids)
-    max_id: int
-    by_school: SchoolRows  # never changed in place: a refresh builds a new entry
-
-
-# One GROUP BY over all answers of a campaign costs seconds at 100,000 responses on SQLite
-# (it sorts every answer row), so each process keeps the aggregated rows — a few thousand
-# numbers per campaign and grade filter — and reuses them while the campaign's responses
-# are unchanged. Responses are only ever added (or deleted with their campaign), so their
-# number and the sum of their ids tell whether the set changed; new responses are added
-# to the cached rows by aggregating only those above the last id seen.
-CACHE_ENTRIES = 32
-_cache: OrderedDict[tuple, _CacheEntry] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
-
-
-def _aggregate(campaign_id: int, grade: int | None, after_id: int):
-    """One statement, so one snapshot: the answer counts of responses with id > after_id,
-    the fingerprint and last id of all responses, and the fingerprint of those > after_id.
-    (Separate statements could see different sets under concurrent submissions.)"""
-    where = _response_filter(campaign_id, grade)
-    tallies = (
-        select(
-            literal(0).label("part"),
-            Response.school_id,
-            Answer.question_id,
-            Answer.option_id,
-            Answer.row_id,
-            Answer.value,
-            func.count(),
-        )
-        .join(Response, Response.id == Answer.response_id)
-        .where(*where, Response.id > after_id)
-        .group_by(
-            Response.school_id, Answer.question_id, Answer.option_id, Answer.row_id, Answer.value
-        )
-    )
-    everything = select(
-        literal(1),
-        func.count(),
-        func.sum(Response.id),
-        func.max(Response.id),
-        null(),
-        null(),
-        null(),
-    ).where(*where)
-    tail = select(
-        literal(2), func.count(), func.sum(Response.id), null(), null(), null(), null()
-    ).where(*where, Response.id > after_id)
-    by_school: SchoolRows = {}
-    full = tail_fp = (0, 0)
-    max_id = 0
-    for part, a, b, c, d, e, n in db.session.execute(union_all(tallies, everything, tail)):
-        if part == 0:
-            by_school.setdefault(a, {})[(b, c, d, e)] = int(n)
-        elif part == 1:
-            full, max_id = (int(a), int(b or 0)), int(c or 0)
-        else:
-            tail_fp = (int(a), int(b or 0))
-    return by_school, full, max_id, tail_fp
-
-
-def _merge(old: SchoolRows, new: SchoolRows) -> SchoolRows:
-    merged = {sid: dict(rows) for sid, rows in old.items()}
-    for sid, rows in new.items():
-        target = merged.setdefault(sid, {})
-        for key, n in rows.items():
-            target[key] = target.get(key, 0) + n
-    return merged
-
-
-def school_rows(campaign: Campaign, grade: int | None, counts: Counts) -> SchoolRows:
+def school_rows(campaign: Campaign, grade: int | None = None) -> SchoolRows:
     """Answer counts per school, question, option, row and value for the campaign (and
-    grade): none while the cached rows are valid, one statement to add new responses or
-    to aggregate afresh, two if responses vanished since the cached rows were made."""
-    # created_at: a deleted and re-created campaign may get the same id back on SQLite.
-    key = (campaign.id, campaign.created_at, grade)
-    with _cache_lock:
-        entry = _cache.get(key)
-        if entry is not None and entry.fingerprint == counts.fingerprint(grade):
-            _cache.move_to_end(key)
-            return entry.by_school
-    rows, full, max_id, tail = _aggregate(campaign.id, grade, entry.max_id if entry else 0)
-    if entry is not None:
-        old = entry.fingerprint
-        if full == (old[0] + tail[0], old[1] + tail[1]):
-            rows = _merge(entry.by_school, rows)  # only new responses since the last time
-        else:
-            rows, full, max_id, _tail = _aggregate(campaign.id, grade, 0)
-    with _cache_lock:
-        _cache[key] = _CacheEntry(full, max_id, rows)
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_ENTRIES:
-            _cache.popitem(last=False)
-    return rows
+    grade): one GROUP BY over the tallies kept at submission (`AnswerTally`: a few thousand
+    rows per campaign, however many responses), the sentinels turned back into None."""
+    t = AnswerTally
+    conditions = [t.campaign_id == campaign.id]
+    if grade is not None:
+        conditions.append(t.grade == grade)
+    stmt = (
+        select(t.school_id, t.question_id, t.option_id, t.row_id, t.value, func.sum(t.n))
+        .where(*conditions)
+        .group_by(t.school_id, t.question_id, t.option_id, t.row_id, t.value)
+    )
+    by_school: SchoolRows = {}
+    for school_id, question_id, option_id, row_id, value, n in db.session.execute(stmt):
+        if not n:
+            continue
+        key = (
+            question_id,
+            None if option_id == NO_OPTION else option_id,
+            None if row_id == NO_ROW else row_id,
+            None if value == NO_VALUE else value,
+        )
+        by_school.setdefault(school_id, {})[key] = int(n)
+    return by_school
 
 
 @dataclass
@@ -593,7 +511,7 @@ def campaign_results(
         # Nothing to show anywhere: the school is part of the district.
         return results
 
-    tallies = answer_tallies(school_rows(campaign, filters.grade, counts), filters.school_id)
+    tallies = answer_tallies(school_rows(campaign, filters.grade), filters.school_id)
     texts = latest_texts(campaign.id, filters) if not results.suppressed else {}
 
     group_level, results.index_answers = index_level(spec, tallies, 0)
@@ -743,9 +661,7 @@ def district_overview(
     counts = response_counts(campaign.id)
     enrolment = enrolment_in_grades(surveyed_grades(spec, grade), [s.id for s in schools])
     items = index_items(spec)
-    by_school = index_by_school(
-        school_rows(campaign, grade, counts), {i.question_id for i in items}
-    )
+    by_school = index_by_school(school_rows(campaign, grade), {i.question_id for i in items})
     rows = []
     total = SchoolFigures(School(short_name="Итого по округу"), 0, 0, minimum)
     for school in schools:

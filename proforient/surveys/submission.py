@@ -3,7 +3,8 @@ submission exactly once.
 
 This path serves thousands of phones, so it avoids the ORM's object machinery: the
 questionnaire structure is cached per process as frozen data, the link is one joined
-SELECT, and a submission is one INSERT for the response plus one executemany for answers.
+SELECT, and a submission is one INSERT for the response, one executemany for answers and
+one for the answer tallies (an upsert per distinct key, which keeps results cheap).
 """
 
 import re
@@ -32,6 +33,7 @@ from proforient.surveys.models import (
     Response,
 )
 from proforient.surveys.qtypes import OptionSpec, QuestionSpec, RowSpec
+from proforient.surveys.tallies import tally_rows, upsert_statement
 
 # Links: 20 characters from 31 (no 0/o, 1/l/i): log2(31) * 20 ≈ 99 bits, easy to retype.
 TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -332,8 +334,8 @@ def submit(link: LinkInfo, spec: SurveySpec, form, code: str = "") -> Outcome:
     """Store one response, exactly once per submission key (and per one-time code).
 
     The unique submission key is the guard: a repeated POST fails on the constraint, the
-    transaction is rolled back and the caller shows the thank-you page again. The caller
-    commits on ACCEPTED.
+    transaction is rolled back and the caller shows the thank-you page again. The answer
+    tallies are updated in the same transaction. The caller commits on ACCEPTED.
     """
     key = form.get("key", "")
     if not KEY_RE.fullmatch(key):
@@ -368,6 +370,13 @@ def submit(link: LinkInfo, spec: SurveySpec, form, code: str = "") -> Outcome:
             if spent != 1:
                 db.session.rollback()
                 return Outcome(CODE_SPENT)
+        if answers:
+            # Last, after every check that can refuse the response: the tallies change
+            # only with a response that is kept (rollback undoes them with the rest).
+            conn.execute(
+                upsert_statement(conn),
+                tally_rows(link.campaign_id, link.school_id, grade, answers),
+            )
     except IntegrityError:
         db.session.rollback()
         stored = db.session.connection().execute(KEY_STORED, {"key": key}).scalar()

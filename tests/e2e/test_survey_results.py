@@ -9,18 +9,10 @@ from playwright.sync_api import expect
 
 from proforient.auth.models import Role
 from proforient.extensions import db
-from proforient.surveys import results
 from tests.factories import PASSWORD, make_school, make_user
 from tests.test_survey_results_support import make_survey
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    results.clear_cache()
-    yield
-    results.clear_cache()
 
 
 def login(page, login: str) -> None:
