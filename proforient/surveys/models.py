@@ -8,7 +8,8 @@ Anonymity is a property of the schema, not of discipline:
   points at a code: using a code only flips `used` in the same transaction;
 - answers are integer rows (one per chosen option or rated item) so results are SQL
   GROUP BY; free text lives in `answer_text`.
-Response, Answer, AnswerText and OneTimeCode are deliberately not `Audited`.
+Response, Answer, AnswerText, OneTimeCode and AnswerTally (counts per school × grade, kept
+at submission for results) are deliberately not `Audited`.
 """
 
 from datetime import date, datetime
@@ -398,9 +399,9 @@ class AnswerTally(db.Model):
     kept up to date by `submission.submit` in the transaction that stores the response (an
     upsert adding to `n`), so results never aggregate the whole `answer` table.
 
-    Holds counts only (never fewer than the minimum group is shown: results apply the
-    suppression rule as before). Bulk loaders that write answers directly call
-    `tallies.rebuild_tallies()`; `flask survey-tallies --check` compares it with the answers.
+    Counts only: nothing points at a response, and results still suppress small groups.
+    Code that writes answers past `submit` (bulk loaders) calls `tallies.rebuild_tallies()`;
+    `flask survey-tallies --check` compares the tallies with the answers.
     """
 
     __tablename__ = "answer_tally"
