@@ -6,7 +6,8 @@ fixed time; then the stored responses are counted against the accepted POSTs.
         [--worker-class sync|gthread] [--threads 4] [--no-bare]
 
 For comparison the same load runs against a bare Flask view that validates ten answers and
-inserts the same rows with sqlite3 (no templates, no ORM, no questionnaire lookup).
+writes the same rows (response, answers, tally upsert) with sqlite3 (no templates, no ORM,
+no questionnaire lookup). Both runs also check the answer tallies against the answers.
 
 127.0.0.1 only; every loop is bounded by the deadline and by a maximum count. Only stdlib
 and our own dependencies (gunicorn, Flask).
@@ -267,19 +268,41 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(len(values) * q))] * 1000
 
 
-def stored(db_path: str) -> tuple[int, int, int]:
+# Answer tallies (kept by submission) that differ from a fresh count of the answers.
+TALLY_DIFFERENCES = """
+SELECT count(*) FROM (
+    SELECT k1, k2, k3, k4, k5, k6, k7 FROM (
+        SELECT campaign_id k1, school_id k2, grade k3, question_id k4, option_id k5,
+               row_id k6, value k7, n FROM answer_tally
+        UNION ALL
+        SELECT r.campaign_id, r.school_id, coalesce(r.grade, 0), a.question_id,
+               coalesce(a.option_id, 0), coalesce(a.row_id, 0), coalesce(a.value, -32768),
+               -count(*)
+        FROM answer a JOIN response r ON r.id = a.response_id
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ) GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) != 0
+)
+"""
+
+
+def stored(db_path: str) -> tuple[int, int, int, int | None]:
+    """Responses, distinct keys, answer rows, tally keys off (None: no tallies there)."""
     con = sqlite3.connect(db_path)
     try:
         responses = con.execute("SELECT count(*) FROM response").fetchone()[0]
         keys = con.execute("SELECT count(DISTINCT submission_key) FROM response").fetchone()[0]
         answers = con.execute("SELECT count(*) FROM answer").fetchone()[0]
+        tallies = con.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'answer_tally'"
+        ).fetchone()[0]
+        off = con.execute(TALLY_DIFFERENCES).fetchone()[0] if tallies else None
     finally:
         con.close()
-    return responses, keys, answers
+    return responses, keys, answers, off
 
 
 def report(name: str, load: dict, db_path: str) -> dict:
-    responses, keys, answer_rows = stored(db_path)
+    responses, keys, answer_rows, tallies_off = stored(db_path)
     lost = max(0, load["accepted"] - responses)
     doubled = max(0, responses - load["accepted"]) + (responses - keys)
     rate = load["accepted"] / load["elapsed"]
@@ -299,13 +322,15 @@ def report(name: str, load: dict, db_path: str) -> dict:
         "doubled": doubled,
         "failed": load["failed"],
         "server_cpu_ms_per_submission": round(cpu_ms, 2),
+        "tally_keys_off": tallies_off,
     }
+    tallies = "" if tallies_off is None else f"  tallies off {tallies_off}"
     print(
         f"{name:<10} {rate:7.1f} submissions/s  respondent (GET+POST) p50 "
         f"{line['p50_ms']:.1f} ms p99 {line['p99_ms']:.1f} ms  (POST p50 "
         f"{line['post_p50_ms']:.1f} ms p99 {line['post_p99_ms']:.1f} ms)  accepted "
         f"{load['accepted']} stored {responses}  lost {lost}  doubled {doubled}  "
-        f"failed {load['failed']}  double clicks {load['doubles']}\n"
+        f"failed {load['failed']}  double clicks {load['doubles']}{tallies}\n"
         f"{'':<10} server CPU {cpu_ms:.2f} ms per respondent (GET+POST): two cores could "
         f"serve about {2000 / cpu_ms:.0f}/s if the clients ran elsewhere",
         flush=True,
@@ -318,7 +343,8 @@ def report(name: str, load: dict, db_path: str) -> dict:
 
 def make_bare_app():
     """GET: a tiny form with a random key. POST: check ten answers against the known
-    option ids, insert the response and its answers with sqlite3, redirect."""
+    option ids, insert the response and its answers and upsert their tallies with sqlite3,
+    redirect."""
     import secrets
     import threading
     from datetime import date
@@ -385,6 +411,17 @@ def make_bare_app():
                 "VALUES (?, ?, ?, ?, ?)",
                 [(rid, *r) for r in rows],
             )
+            # The same tally upsert as the app's (each key once per response here).
+            con.executemany(
+                "INSERT INTO answer_tally (campaign_id, school_id, grade, question_id, "
+                "option_id, row_id, value, n) VALUES (?, ?, ?, ?, ?, ?, ?, 1) "
+                "ON CONFLICT (campaign_id, school_id, grade, question_id, option_id, row_id, "
+                "value) DO UPDATE SET n = answer_tally.n + excluded.n",
+                sorted(
+                    (campaign_id, school_id, 7, q, o or 0, r or 0, -32768 if v is None else v)
+                    for q, o, r, v in rows
+                ),
+            )
             con.execute("COMMIT")
         except sqlite3.IntegrityError:
             con.execute("ROLLBACK")
@@ -430,6 +467,7 @@ def main() -> None:
         if not args.no_bare:
             bare_db = workdir / "bare.sqlite3"
             con = sqlite3.connect(db_path)
+            con.execute("DELETE FROM answer_tally")
             con.execute("DELETE FROM answer")
             con.execute("DELETE FROM answer_text")
             con.execute("DELETE FROM response")
