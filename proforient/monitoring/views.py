@@ -153,6 +153,35 @@ def _wants_edit(report, blocked) -> bool:
     return True
 
 
+def _store(kind: str, school: School, year: int, save, *, complete, action, was_submitted):
+    """Save a school's form, and submit it when asked and complete; one commit.
+
+    Returns the report and the outcome: "done" (saved or submitted, flashed), "incomplete"
+    (saved as a draft, submission refused: the caller says why) or "conflict" (another
+    window created the same form first: nothing saved, flashed)."""
+    try:
+        report = save()
+        submitted = action == "submit" and not was_submitted and complete
+        if submitted:
+            services.submit(report, current_user)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash(
+            "Форму этой школы только что сохранили в другом окне. "
+            "Откройте её заново и повторите изменения.",
+            "error",
+        )
+        return services.get_report(kind, school.id, year), "conflict"
+    if action == "submit" and not complete:
+        return report, "incomplete"
+    if submitted:
+        flash("Форма отправлена в отдел образования. Спасибо!", "success")
+    else:
+        flash("Изменения сохранены.", "success")
+    return report, "done"
+
+
 @bp.route("/schools/<int:school_id>/monitoring/<int:year>", methods=["GET", "POST"])
 @login_required
 def monitoring_form(school_id: int, year: int):
@@ -174,33 +203,23 @@ def monitoring_form(school_id: int, year: int):
                 form.add_errors(missing)
                 flash("Изменения не сохранены: в отправленной форме все поля обязательны.", "error")
             else:
-                try:
-                    report = services.save_monitoring(report, school, year, data)
-                    submitted = action == "submit" and not was_submitted and not missing
-                    if submitted:
-                        services.submit(report, current_user)
-                    db.session.commit()
-                except IntegrityError:
-                    db.session.rollback()
-                    report = services.get_report(PeriodKind.MONITORING, school.id, year)
+                report, outcome = _store(
+                    PeriodKind.MONITORING,
+                    school,
+                    year,
+                    lambda: services.save_monitoring(report, school, year, data),
+                    complete=not missing,
+                    action=action,
+                    was_submitted=was_submitted,
+                )
+                if outcome == "done":
+                    return redirect(here)
+                if outcome == "incomplete":
+                    form.add_errors(missing)
                     flash(
-                        "Форму этой школы только что сохранили в другом окне. "
-                        "Откройте её заново и повторите изменения.",
+                        "Черновик сохранён, но форма не отправлена: заполните отмеченные поля.",
                         "error",
                     )
-                else:
-                    if action == "submit" and missing:
-                        form.add_errors(missing)
-                        flash(
-                            "Черновик сохранён, но форма не отправлена: заполните отмеченные поля.",
-                            "error",
-                        )
-                    else:
-                        if submitted:
-                            flash("Форма отправлена в отдел образования. Спасибо!", "success")
-                        else:
-                            flash("Изменения сохранены.", "success")
-                        return redirect(here)
         else:
             flash("Форма не сохранена: исправьте отмеченные поля.", "error")
     editing = _wants_edit(report, blocked)
@@ -244,33 +263,23 @@ def graduates_form(school_id: int, year: int):
                     "error",
                 )
             else:
-                try:
-                    report = services.save_graduates(report, school, year, values)
-                    submitted = action == "submit" and not was_submitted and not problems
-                    if submitted:
-                        services.submit(report, current_user)
-                    db.session.commit()
-                except IntegrityError:
-                    db.session.rollback()
-                    report = services.get_report(PeriodKind.GRADUATES, school.id, year)
+                report, outcome = _store(
+                    PeriodKind.GRADUATES,
+                    school,
+                    year,
+                    lambda: services.save_graduates(report, school, year, values),
+                    complete=not problems,
+                    action=action,
+                    was_submitted=was_submitted,
+                )
+                if outcome == "done":
+                    return redirect(here)
+                if outcome == "incomplete":
                     flash(
-                        "Форму этой школы только что сохранили в другом окне. "
-                        "Откройте её заново и повторите изменения.",
+                        "Черновик сохранён, но форма не отправлена: "
+                        "категории не сходятся с числом выпускников.",
                         "error",
                     )
-                else:
-                    if action == "submit" and problems:
-                        flash(
-                            "Черновик сохранён, но форма не отправлена: "
-                            "категории не сходятся с числом выпускников.",
-                            "error",
-                        )
-                    else:
-                        if submitted:
-                            flash("Форма отправлена в отдел образования. Спасибо!", "success")
-                        else:
-                            flash("Изменения сохранены.", "success")
-                        return redirect(here)
         else:
             flash("Форма не сохранена: исправьте отмеченные ячейки.", "error")
     values = form.values()
