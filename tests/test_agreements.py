@@ -23,7 +23,7 @@ from proforient.auth.models import Role
 from proforient.core.timeutil import current_academic_year, local_today, utcnow
 from proforient.extensions import db
 from tests.factories import make_school, make_user
-from tests.test_agreements_support import (
+from tests.support.agreements import (
     PDF,
     PNG,
     agreement_form,

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from proforient.events import reference
 from proforient.events.models import Event, Level, Status
 from proforient.extensions import db
-from tests.test_agreements_support import make_agreement, make_partner
-from tests.test_events_support import make_event, seed_reference
+from tests.support.agreements import make_agreement, make_partner
+from tests.support.events import make_event, seed_reference
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from proforient.core.timeutil import local_today
 from proforient.extensions import db
 from proforient.schools import demo as schools_demo
 from tests.factories import make_school
-from tests.test_agreements_support import make_agreement, make_partner
+from tests.support.agreements import make_agreement, make_partner
 
 
 @contextmanager

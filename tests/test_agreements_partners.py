@@ -7,7 +7,7 @@ from proforient.agreements import services
 from proforient.agreements.models import Agreement, Partner
 from proforient.core.audit import AuditEvent
 from proforient.extensions import db
-from tests.test_agreements_support import make_agreement, make_partner
+from tests.support.agreements import make_agreement, make_partner
 
 # Real-world style numbers with correct check digits (computed by the official weights).
 VALID_INN10 = ["7707083893", "2631004120", "7830002293"]

@@ -25,7 +25,7 @@ from proforient.events.models import (
 )
 from proforient.extensions import db
 from tests.factories import make_school
-from tests.test_events_support import FAIR, make_event, make_participation, seed_reference
+from tests.support.events import FAIR, make_event, make_participation, seed_reference
 
 
 @pytest.fixture(autouse=True)

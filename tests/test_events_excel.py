@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from proforient.events.excel import TEMPLATE_HEADER
 from proforient.events.models import Level, Participation, Status
 from proforient.extensions import db
-from tests.test_events_support import FAIR, make_event, make_participation, seed_reference
+from tests.support.events import FAIR, make_event, make_participation, seed_reference
 
 
 @pytest.fixture(autouse=True)

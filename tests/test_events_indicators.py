@@ -15,7 +15,7 @@ from proforient.extensions import db
 from proforient.schools import demo as schools_demo
 from proforient.schools.models import School
 from tests.factories import make_school
-from tests.test_events_support import make_event, make_participation, seed_reference
+from tests.support.events import make_event, make_participation, seed_reference
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from proforient.extensions import db
 from proforient.surveys import exports
 from proforient.surveys.submission import build_spec
 from tests.factories import make_school, make_user
-from tests.test_survey_results_support import make_survey
+from tests.support.survey_results import make_survey
 
 
 @pytest.fixture

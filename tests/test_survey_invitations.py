@@ -10,7 +10,7 @@ from proforient.surveys import services
 from proforient.surveys.models import CampaignSchool, OneTimeCode
 from proforient.surveys.submission import format_code
 from tests.factories import make_user
-from tests.test_survey_results_support import make_survey
+from tests.support.survey_results import make_survey
 
 
 def pdf_text(response) -> tuple[int, str]:

@@ -8,7 +8,7 @@ from proforient.extensions import db
 from proforient.surveys import results as svc
 from proforient.surveys.models import Response
 from tests.factories import make_school, make_user
-from tests.test_survey_results_support import make_survey
+from tests.support.survey_results import make_survey
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ from proforient.surveys.tallies import (
     rebuild_tallies,
     tally_rows,
 )
-from tests.test_survey_results_support import make_survey
-from tests.test_surveys_support import form_key, link_of, make_campaign
+from tests.support.survey_results import make_survey
+from tests.support.surveys import form_key, link_of, make_campaign
 
 MIGRATION = Path(__file__).resolve().parent.parent / "migrations/versions/0008_answer_tally.py"
 

@@ -22,7 +22,7 @@ from proforient.surveys.models import (
     Response,
 )
 from proforient.surveys.submission import CODE_RE, TOKEN_RE, format_code
-from tests.test_surveys_support import form_key, link_of, make_campaign, valid_answers
+from tests.support.surveys import form_key, link_of, make_campaign, valid_answers
 
 
 def count(model) -> int:

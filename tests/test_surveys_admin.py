@@ -19,7 +19,7 @@ from proforient.surveys.models import (
     Response,
 )
 from tests.factories import make_school
-from tests.test_surveys_support import (
+from tests.support.surveys import (
     default_questionnaire,
     form_key,
     link_of,

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from proforient.auth.models import Role
 from proforient.core.timeutil import local_today
 from tests.factories import PASSWORD, make_school, make_user
-from tests.test_agreements_support import PDF, PNG, make_partner
+from tests.support.agreements import PDF, PNG, make_partner
 
 
 def login(page, login: str) -> None:
@@ -115,7 +115,7 @@ def test_department_overview_flags_schools(browser, live_server, page, screensho
     make_user("methodist", role=Role.DEPARTMENT)
     with_agreement = make_school("МБОУ Лицей № 15 с. Кочубеевское")
     make_school("МКОУ ООШ № 14 п. Тоннельного")
-    from tests.test_agreements_support import make_agreement
+    from tests.support.agreements import make_agreement
 
     make_agreement(with_agreement, make_partner(kind="vuz"), number="5-ВУЗ")
     login(page, "methodist")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from proforient.auth.models import Role
 from tests.factories import PASSWORD, make_school, make_user
-from tests.test_events_support import seed_reference
+from tests.support.events import seed_reference
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from proforient.auth.models import Role
 from proforient.extensions import db
 from tests.factories import PASSWORD, make_school, make_user
-from tests.test_survey_results_support import make_survey
+from tests.support.survey_results import make_survey
 
 pytestmark = pytest.mark.e2e
 

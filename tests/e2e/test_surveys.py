@@ -9,7 +9,7 @@ from proforient.extensions import db
 from proforient.surveys.models import Response
 from proforient.surveys.submission import build_spec
 from tests.factories import PASSWORD, make_school, make_user
-from tests.test_surveys_support import link_of, make_campaign
+from tests.support.surveys import link_of, make_campaign
 
 PHONE = {"width": 360, "height": 740}
 
