@@ -110,3 +110,13 @@ def test_error_pages_are_russian(department_client):
     response = department_client.get("/no-such-page")
     assert response.status_code == 404
     assert "Страница не найдена" in response.get_data(as_text=True)
+
+
+def test_filter_select_keeps_the_chosen_value(app):
+    with app.test_request_context():
+        macro = app.jinja_env.get_template("_macros.html").module.filter_select
+        html = str(macro("level", "Уровень", [("regional", "региональный"), (5, "пять")], 5))
+    assert '<label for="level">Уровень</label>' in html
+    assert '<option value="">Все</option>' in html
+    assert '<option value="5" selected>пять</option>' in html
+    assert '<option value="regional">региональный</option>' in html
