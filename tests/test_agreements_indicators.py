@@ -1,9 +1,8 @@
 """Indicator 10 (agreements in force, share of schools with one) and the demo data."""
 
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from proforient.agreements import demo, services
 from proforient.agreements.models import PARTNER_KIND_CODES, Agreement, Partner, Status
@@ -12,20 +11,7 @@ from proforient.extensions import db
 from proforient.schools import demo as schools_demo
 from tests.factories import make_school
 from tests.support.agreements import make_agreement, make_partner
-
-
-@contextmanager
-def count_queries():
-    counter = {"n": 0}
-
-    def before(*_args, **_kw):
-        counter["n"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
+from tests.support.queries import count_queries
 
 
 def _district(n_schools: int):
@@ -109,10 +95,10 @@ def test_indicators_run_a_fixed_number_of_queries():
     db.session.expire_all()
     with count_queries() as large:
         services.agreement_indicators(2025)
-    assert small["n"] == large["n"] == 2
+    assert len(small) == len(large) == 2
     with count_queries() as one:
         services.agreement_indicators(2025, school_id=1)
-    assert one["n"] == 2
+    assert len(one) == 2
 
 
 def test_overview_and_lists_do_not_query_per_row(department_client):
@@ -128,8 +114,8 @@ def test_overview_and_lists_do_not_query_per_row(department_client):
         department_client.get("/agreements/overview")
     with count_queries() as large_list:
         department_client.get("/agreements/")
-    assert small["n"] == large["n"]
-    assert small_list["n"] == large_list["n"]
+    assert len(small) == len(large)
+    assert len(small_list) == len(large_list)
 
 
 def test_demo_is_idempotent_and_varied(app):

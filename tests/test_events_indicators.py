@@ -1,10 +1,8 @@
 """The indicators service on crafted data, its query count, and the demo data."""
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from proforient.core.timeutil import current_academic_year
@@ -16,26 +14,12 @@ from proforient.schools import demo as schools_demo
 from proforient.schools.models import School
 from tests.factories import make_school
 from tests.support.events import make_event, make_participation, seed_reference
+from tests.support.queries import count_queries
 
 
 @pytest.fixture(autouse=True)
 def _reference(app):
     seed_reference()
-
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", listener)
 
 
 def enrolment(per_grade: int) -> dict[int, int]:

@@ -1,31 +1,16 @@
 """The indicators service and the yearly XLSX export."""
 
-from contextlib import contextmanager
 from io import BytesIO
 
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from proforient.extensions import db
 from proforient.monitoring import services
 from proforient.monitoring.models import PeriodKind, Status
 from tests.factories import make_school, make_user
+from tests.support.queries import count_queries
 
 YEAR = 2025
-
-
-@contextmanager
-def count_queries():
-    seen = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def monitoring(school, status=Status.SUBMITTED, year=YEAR, **values):

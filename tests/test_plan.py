@@ -13,6 +13,7 @@ from proforient.events.reference import ensure_reference_data, format_by_code
 from proforient.extensions import db
 from proforient.plan import demo, services
 from proforient.plan.models import PlanExecution, PlanItem, plan_execution_event, sort_key_for
+from tests.support.queries import count_queries
 
 YEAR = 2025
 
@@ -198,25 +199,15 @@ def test_deleting_an_event_or_item_drops_the_links(department_client):
 
 
 def test_plan_rows_and_links_in_fixed_queries():
-    from sqlalchemy import event as sa_event
-
     items = seeded()
     fair = make_event("Ярмарка профессий", date(2026, 3, 18))
     for number in ("3.1", "3.2", "3.3"):
         execution = services.save_execution(items[number], YEAR, "done", "")
         services.set_linked_events(execution, [fair.id])
     db.session.commit()
-    seen = []
-
-    def listener(*args):
-        seen.append(args[2])
-
-    sa_event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with count_queries() as seen:
         rows = services.plan_rows(YEAR)
         links = services.linked_events([r.execution.id for r in rows if r.execution])
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", listener)
     assert len(seen) == 2
     assert len(links) == 3 and all(evs[0].title == "Ярмарка профессий" for evs in links.values())
 

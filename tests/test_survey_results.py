@@ -2,12 +2,13 @@
 a fixed number of queries, and who may see what."""
 
 import pytest
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 
 from proforient.extensions import db
 from proforient.surveys import results as svc
 from proforient.surveys.models import Response
 from tests.factories import make_school, make_user
+from tests.support.queries import count_queries
 from tests.support.survey_results import make_survey
 
 
@@ -210,22 +211,6 @@ def test_district_overview_rows_total_and_flags(survey, school, other_school):
 # --- A fixed number of queries ---------------------------------------------------------------
 
 
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine = engine
-        self.count = 0
-
-    def __call__(self, *args):
-        self.count += 1
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self)
-
-
 def _fill(survey, schools, per_school):
     for i in range(per_school):
         for school in schools:
@@ -245,10 +230,10 @@ def _fill(survey, schools, per_school):
 
 
 def _queries(client, url) -> int:
-    with QueryCounter(db.engine) as counter:
+    with count_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200
-    return counter.count
+    return len(statements)
 
 
 @pytest.mark.parametrize("page", ["results", "school", "grade", "overview"])

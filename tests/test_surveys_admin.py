@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from proforient.core.timeutil import local_today, utcnow
 from proforient.extensions import db
@@ -19,6 +19,7 @@ from proforient.surveys.models import (
     Response,
 )
 from tests.factories import make_school
+from tests.support.queries import count_queries
 from tests.support.surveys import (
     default_questionnaire,
     form_key,
@@ -313,18 +314,10 @@ def test_turnout_uses_a_fixed_number_of_queries(client):
         campaign = make_campaign(schools)
         for s in schools:
             answer_once(client, campaign, s)
-        statements = []
-
-        def log(*args):
-            statements.append(args[2])
-
         db.session.expire_all()
         campaign = db.session.get(Campaign, campaign.id)
-        event.listen(db.engine, "before_cursor_execute", log)
-        try:
+        with count_queries() as statements:
             result = services.turnout(campaign)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", log)
         assert len(result.rows) == n_schools
         return len(statements)
 
