@@ -5,7 +5,6 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select
 
 from proforient.extensions import db
 
@@ -51,14 +50,6 @@ def get_for_school_or_404(model, object_id, school_attr: str = "school_id"):
         if getattr(obj, school_attr) != current_user.school_id:
             abort(404)
     return obj
-
-
-def scope_to_school(stmt: Select, school_column) -> Select:
-    """Restrict a list query to the coordinator's own school; the department sees all."""
-    school_id = user_school_id()
-    if school_id is not None:
-        stmt = stmt.where(school_column == school_id)
-    return stmt
 
 
 def ensure_school_allowed(school_id: int | None) -> None:

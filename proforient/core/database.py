@@ -23,7 +23,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def configure_engine(app: Flask) -> None:
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
-
-
-def is_sqlite(engine) -> bool:
-    return engine.dialect.name == "sqlite"

@@ -1,5 +1,5 @@
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, validates
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from proforient.core.audit import Audited
 from proforient.extensions import db
@@ -65,14 +65,6 @@ class School(Audited, db.Model):
         back_populates="school",
         order_by="Enrolment.grade",
         cascade="all, delete-orphan",
-    )
-
-    total_students = column_property(
-        select(func.coalesce(func.sum(Enrolment.students), 0))
-        .where(Enrolment.school_id == id)
-        .correlate_except(Enrolment)
-        .scalar_subquery(),
-        deferred=True,
     )
 
     def __repr__(self) -> str:
