@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 
 from proforient.core.exports import new_workbook, write_table
+from proforient.core.formatting import fmt_date
 from proforient.core.timeutil import academic_year_label
 from proforient.events import services
 from proforient.events.models import COUNT_FIELDS, Event, Participation
@@ -24,10 +25,6 @@ from proforient.schools.models import School
 COUNT_NAMES = services.COUNT_NAMES
 COUNT_LABELS = [label for _name, label in COUNT_FIELDS]
 MAX_IMPORT_ROWS = 5000
-
-
-def _d(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -63,8 +60,8 @@ def list_workbook(f: services.EventFilters, viewer_school_id: int | None):
             e.level_label,
             e.format.name,
             e.project.name if e.project else "",
-            _d(e.start_date),
-            _d(e.end_date),
+            fmt_date(e.start_date),
+            fmt_date(e.end_date),
             e.organizer,
             e.audience_label,
             e.status_label,
@@ -123,7 +120,7 @@ def list_workbook(f: services.EventFilters, viewer_school_id: int | None):
             [
                 e.id,
                 e.title,
-                _d(e.start_date),
+                fmt_date(e.start_date),
                 e.level_label,
                 p.school.short_name,
                 *[getattr(p, n) for n in COUNT_NAMES],
@@ -206,7 +203,7 @@ def template_workbook(year: int, viewer_school_id: int | None):
     write_table(
         ws2,
         ["№ мероприятия", "Мероприятие", "Начало", "Уровень", "Форма"],
-        ([e.id, e.title, _d(e.start_date), e.level_label, e.format.name] for e in events),
+        ([e.id, e.title, fmt_date(e.start_date), e.level_label, e.format.name] for e in events),
         title=f"Мероприятия: {academic_year_label(year)}",
         widths=[14, 60, 11, 15, 30],
     )

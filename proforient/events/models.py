@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from proforient.core.audit import Audited
+from proforient.core.formatting import fmt_date
 from proforient.core.timeutil import academic_year_of, utcnow
 from proforient.extensions import db
 
@@ -200,8 +201,7 @@ class Event(Audited, db.Model):
         return f"<Event {self.id} {self.title!r} {self.start_date}>"
 
     def __str__(self) -> str:
-        start = self.start_date.strftime("%d.%m.%Y") if self.start_date else ""
-        return f"{self.title} ({start}, {Level.label(self.level)})"
+        return f"{self.title} ({fmt_date(self.start_date)}, {Level.label(self.level)})"
 
     @validates("title")
     def _set_title_key(self, _key, value: str) -> str:
@@ -244,9 +244,9 @@ class Event(Audited, db.Model):
 
     @property
     def dates_label(self) -> str:
-        start = self.start_date.strftime("%d.%m.%Y")
+        start = fmt_date(self.start_date)
         if self.end_date and self.end_date != self.start_date:
-            return f"{start} — {self.end_date.strftime('%d.%m.%Y')}"
+            return f"{start} — {fmt_date(self.end_date)}"
         return start
 
 
