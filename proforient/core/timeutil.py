@@ -38,6 +38,18 @@ def current_academic_year() -> int:
     return academic_year_of(local_today())
 
 
+def reporting_year(day: date | None = None) -> int:
+    """The academic year whose results the department is reporting on a given day.
+
+    The monitoring form of a year opens on 1 April of its spring; before that the year is
+    a few months old and has nothing to summarise, so reports and the dashboard show the
+    previous year (in December 2026 that is 2025/2026, not 2026/2027).
+    """
+    day = day or local_today()
+    current = academic_year_of(day)
+    return current if day >= date(current + 1, 4, 1) else current - 1
+
+
 def academic_year_label(start_year: int) -> str:
     return f"{start_year}/{start_year + 1} учебный год"
 
