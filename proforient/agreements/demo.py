@@ -18,7 +18,7 @@ from proforient.agreements import services
 from proforient.agreements.models import Agreement, Partner
 from proforient.core.timeutil import local_today
 from proforient.extensions import db
-from proforient.reports.fonts import FAMILY, register_fonts
+from proforient.pdf.fonts import FAMILY, register_fonts
 from proforient.schools.models import School
 
 

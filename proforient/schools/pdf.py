@@ -1,11 +1,13 @@
 """The department's printable list of schools with enrolment by grade."""
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph
 
 from proforient.core.formatting import fmt_date_long, fmt_number
 from proforient.core.timeutil import local_today
-from proforient.reports.document import build_pdf, data_table, styles
+from proforient.pdf.document import build_pdf
+from proforient.pdf.styles import styles
+from proforient.pdf.tables import data_table
+from proforient.pdf.text import para
 from proforient.schools.models import GRADES, School
 
 
@@ -28,13 +30,13 @@ def school_list_pdf(schools: list[School], enrolment: dict[int, dict[int, int]])
     total.append(fmt_number(sum(totals.values())))
     widths = [9 * mm, 70 * mm, 38 * mm] + [12 * mm] * 11 + [16 * mm]
     story = [
-        Paragraph("Образовательные организации округа", st["title"]),
-        Paragraph(
+        para("Образовательные организации округа", st["title"]),
+        para(
             f"Контингент обучающихся по классам на {fmt_date_long(local_today())}",
             st["subtitle"],
         ),
         data_table(header, rows, widths, total=total, numeric_from=3),
-        Paragraph(
+        para(
             f"Всего организаций: {len(schools)}. Обучающихся: {fmt_number(sum(totals.values()))}.",
             st["small"],
         ),

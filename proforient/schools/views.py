@@ -3,7 +3,7 @@ from flask_login import login_required
 
 from proforient.core.access import department_required, get_for_school_or_404
 from proforient.extensions import db
-from proforient.reports.document import pdf_response
+from proforient.pdf.document import pdf_response
 from proforient.schools import services
 from proforient.schools.forms import SchoolForm
 from proforient.schools.models import GRADES, School

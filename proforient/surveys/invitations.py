@@ -2,7 +2,7 @@
 line) for a school's open link, and sheets of cut-out slips with one-time codes.
 
 Drawn on a canvas (the layout is fixed to the paper), with PT Sans from
-`proforient.reports` for Cyrillic and built-in Courier for the link and codes, which are
+`proforient.pdf` for Cyrillic and built-in Courier for the link and codes, which are
 ASCII and must be easy to retype."""
 
 from io import BytesIO
@@ -17,10 +17,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Frame, Paragraph, Spacer
+from reportlab.platypus import Frame, Spacer
 
 from proforient.core.formatting import fmt_date_long
-from proforient.reports.document import styles
+from proforient.pdf.styles import styles
+from proforient.pdf.text import para
 from proforient.schools.models import School
 from proforient.surveys.models import Audience, Campaign
 from proforient.surveys.submission import format_code
@@ -138,8 +139,8 @@ def _invitation_half(canvas, st, campaign, school, url, minutes, y0: float) -> N
     head = Frame(margin, top - 24 * mm, width - 2 * margin, 24 * mm, 0, 0, 0, 0, showBoundary=0)
     head.addFromList(
         [
-            Paragraph(_title(campaign.audience), st["kicker"]),
-            Paragraph(school.short_name, st["school"]),
+            para(_title(campaign.audience), st["kicker"]),
+            para(school.short_name, st["school"]),
         ],
         canvas,
     )
@@ -150,8 +151,8 @@ def _invitation_half(canvas, st, campaign, school, url, minutes, y0: float) -> N
     body = Frame(text_x, qr_y, width - margin - text_x, qr_size, 0, 0, 0, 0, showBoundary=0)
     closes = fmt_date_long(campaign.closes_at)
     body.addFromList(
-        [Paragraph(line, st["step"]) for line in _instructions(campaign.audience, minutes)]
-        + [Spacer(1, 1 * mm), Paragraph(f"Анкета открыта до {closes}", st["deadline"])],
+        [para(line, st["step"]) for line in _instructions(campaign.audience, minutes)]
+        + [Spacer(1, 1 * mm), para(f"Анкета открыта до {closes}", st["deadline"])],
         canvas,
     )
 
@@ -162,7 +163,7 @@ def _invitation_half(canvas, st, campaign, school, url, minutes, y0: float) -> N
     canvas.drawCentredString(width / 2, qr_y - 9 * mm, url)
 
     promise = Frame(margin, y0 + 6 * mm, width - 2 * margin, 12 * mm, 0, 0, 0, 0)
-    promise.addFromList([Paragraph(ANONYMITY, st["promise"])], canvas)
+    promise.addFromList([para(ANONYMITY, st["promise"])], canvas)
 
 
 def invitation_pdf(campaign: Campaign, school: School, url: str, minutes: int) -> bytes:
@@ -207,9 +208,9 @@ def _slip(canvas, st, campaign, school, url, grade, code, x, y, w, h) -> None:
     who = "родителей" if campaign.audience == Audience.PARENTS else "обучающихся"
     frame.addFromList(
         [
-            Paragraph(school.short_name, st["slip_bold"]),
-            Paragraph(f"Анкета для {who}, {grade} класс", st["slip"]),
-            Paragraph(f"До {fmt_date_long(campaign.closes_at)}", st["slip"]),
+            para(school.short_name, st["slip_bold"]),
+            para(f"Анкета для {who}, {grade} класс", st["slip"]),
+            para(f"До {fmt_date_long(campaign.closes_at)}", st["slip"]),
         ],
         canvas,
     )
@@ -221,7 +222,7 @@ def _slip(canvas, st, campaign, school, url, grade, code, x, y, w, h) -> None:
     note = Frame(x + pad, y + 3 * mm, w - 2 * pad, 12 * mm, 0, 0, 0, 0)
     note.addFromList(
         [
-            Paragraph(
+            para(
                 "Отсканируйте QR-код — код подставится сам — или откройте ссылку "
                 "и введите код. Код действует один раз; анкета анонимная.",
                 st["slip"],

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from proforient.core.access import department_required, ensure_school_allowed, user_school_id
 from proforient.core.exports import csv_response, xlsx_response
 from proforient.extensions import db
-from proforient.reports.document import pdf_response
+from proforient.pdf.document import pdf_response
 from proforient.schools.models import School
 from proforient.surveys import exports, invitations
 from proforient.surveys import results as svc

@@ -9,9 +9,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FAMILY = "PTSans"
+BOLD = "PTSans-Bold"
 FACES = {
-    "PTSans": "PTSans-Regular.ttf",
-    "PTSans-Bold": "PTSans-Bold.ttf",
+    FAMILY: "PTSans-Regular.ttf",
+    BOLD: "PTSans-Bold.ttf",
     "PTSans-Italic": "PTSans-Italic.ttf",
     "PTSans-BoldItalic": "PTSans-BoldItalic.ttf",
 }
@@ -23,14 +24,10 @@ def register_fonts() -> None:
     for name, filename in FACES.items():
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
     # <b> and <i> in Paragraph markup pick the right face.
-    addMapping(FAMILY, 0, 0, "PTSans")
-    addMapping(FAMILY, 1, 0, "PTSans-Bold")
+    addMapping(FAMILY, 0, 0, FAMILY)
+    addMapping(FAMILY, 1, 0, BOLD)
     addMapping(FAMILY, 0, 1, "PTSans-Italic")
     addMapping(FAMILY, 1, 1, "PTSans-BoldItalic")
     pdfmetrics.registerFontFamily(
-        FAMILY,
-        normal="PTSans",
-        bold="PTSans-Bold",
-        italic="PTSans-Italic",
-        boldItalic="PTSans-BoldItalic",
+        FAMILY, normal=FAMILY, bold=BOLD, italic="PTSans-Italic", boldItalic="PTSans-BoldItalic"
     )

@@ -1,0 +1,76 @@
+"""A4 documents in Russian office conventions: margins 20 mm, left 30 mm, page numbers from
+page 2, PT Sans throughout."""
+
+from collections.abc import Sequence
+from io import BytesIO
+
+from flask import Response
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import SimpleDocTemplate
+
+from proforient.core.exports import content_disposition
+from proforient.pdf.fonts import FAMILY, register_fonts
+from proforient.pdf.styles import MUTED
+
+MARGIN = 20 * mm
+MARGIN_LEFT = 30 * mm
+
+
+def frame_width(wide: bool = False) -> float:
+    """Width of the text frame of a page (portrait or landscape)."""
+    width = landscape(A4)[0] if wide else A4[0]
+    return width - MARGIN_LEFT - MARGIN
+
+
+def _page_furniture(running_title: str):
+    def draw(canvas, doc) -> None:
+        # Russian practice: the first page carries no number (and no running title).
+        if doc.page < 2:
+            return
+        canvas.saveState()
+        width, height = doc.pagesize
+        canvas.setFont(FAMILY, 9)
+        center = doc.leftMargin + (width - doc.leftMargin - doc.rightMargin) / 2
+        canvas.drawCentredString(center, MARGIN / 2, str(doc.page))
+        if running_title:
+            canvas.setFont(FAMILY, 8)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(doc.leftMargin, height - MARGIN / 2, running_title[:150])
+        canvas.restoreState()
+
+    return draw
+
+
+def build_pdf(
+    story: Sequence,
+    title: str,
+    *,
+    wide: bool = False,
+    author: str = "Профориентация",
+    running_title: str = "",
+) -> bytes:
+    """Lay out `story` on A4 (landscape if `wide`). `title` goes to the document's
+    properties; `running_title`, if given, heads every page from the second."""
+    register_fonts()
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4) if wide else A4,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=title,
+        author=author,
+        lang="ru-RU",
+    )
+    furniture = _page_furniture(running_title)
+    doc.build(list(story), onFirstPage=furniture, onLaterPages=furniture)
+    return buffer.getvalue()
+
+
+def pdf_response(content: bytes, filename: str, *, download: bool = False) -> Response:
+    response = Response(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(filename, download)
+    return response
