@@ -32,4 +32,7 @@ class DefaultConfig:
     # ("https://proforient.example.ru"); by default the address the request came to.
     PUBLIC_BASE_URL = None
 
+    # Who issues the printed summaries: the first line of their title block.
+    DEPARTMENT_NAME = "Отдел образования"
+
     PER_PAGE = 25

@@ -1,10 +1,10 @@
-"""Indicator 10 (agreements in force, share of schools with one) and the demo data."""
+"""Agreements in force per school, kind and year (for the indicator set) and the demo."""
 
 from datetime import date
 
 from sqlalchemy import func, select
 
-from proforient.agreements import demo, services
+from proforient.agreements import demo, indicators, services
 from proforient.agreements.models import PARTNER_KIND_CODES, Agreement, Partner, Status
 from proforient.core.timeutil import local_today
 from proforient.extensions import db
@@ -46,59 +46,59 @@ def _district(n_schools: int):
     return schools
 
 
-def test_district_indicators_default_to_31_may():
+def test_counts_per_school_and_kind_on_31_may():
     schools = _district(6)
-    result = services.agreement_indicators(2025)
-    assert result["on"] == date(2026, 5, 31)
-    assert result["year"] == 2025 and result["school_id"] is None
-    assert list(result["by_kind"]) == PARTNER_KIND_CODES
-    assert result["by_kind"]["poo"] == 4
-    assert result["by_kind"]["employer"] == 2
-    assert result["by_kind"]["vuz"] == 0
-    assert result["total"] == 6
-    assert result["partners"] == 2
-    assert result["schools"] == len(schools)
-    assert result["schools_with_agreement"] == 4
-    assert result["share"] == 4 / 6
+    assert indicators.indicator_day(2025) == date(2026, 5, 31)
+    table = indicators.in_force_counts([2025])
+    assert sorted(sid for _year, sid in table) == sorted(s.id for s in schools[:-2])
+    one = table[(2025, schools[1].id)]
+    assert list(one) == PARTNER_KIND_CODES
+    assert (one["poo"], one["employer"], one["vuz"]) == (1, 1, 0)
+    assert sum(by_kind["poo"] for by_kind in table.values()) == 4
+    assert sum(by_kind["employer"] for by_kind in table.values()) == 2
 
 
-def test_one_school_and_another_day():
+def test_each_year_counts_on_its_own_day():
     schools = _district(4)
-    one = services.agreement_indicators(2025, school_id=schools[1].id)
-    assert one["by_kind"]["poo"] == 1 and one["by_kind"]["employer"] == 1
-    assert one["schools"] == 1 and one["schools_with_agreement"] == 1 and one["share"] == 1.0
-    none = services.agreement_indicators(2025, school_id=schools[-1].id)
-    assert none["total"] == 0 and none["share"] == 0.0
-    earlier = services.agreement_indicators(2025, on=date(2026, 5, 30))
-    # On 30 May the ones ending that day and the ones terminated from 31 May count.
-    assert earlier["by_kind"]["vuz"] == 4
-    assert earlier["on"] == date(2026, 5, 30)
+    table = indicators.in_force_counts([2024, 2025, 2026])
+    # 31 May 2025: the poo agreements (from 10 Jan 2025), the employer ones, and the vuz
+    # ones started 1 Jan 2025 (ended or terminated only in May 2026).
+    assert table[(2024, schools[1].id)] == {
+        **dict.fromkeys(PARTNER_KIND_CODES, 0),
+        "poo": 1,
+        "employer": 1,
+        "vuz": 2,
+    }
+    # 31 May 2027: only the indefinite employer agreements.
+    assert table[(2026, schools[1].id)]["employer"] == 1
+    assert table[(2026, schools[1].id)]["poo"] == 0
+    assert (2026, schools[0].id) not in table
 
 
-def test_inactive_schools_are_left_out_of_the_district():
+def test_inactive_schools_are_left_out():
+    schools = _district(3)
+    schools[0].active = False
+    db.session.commit()
+    assert (2025, schools[0].id) not in indicators.in_force_counts([2025])
+
+
+def test_first_year_and_empty_registry():
+    assert indicators.first_year() is None
+    assert indicators.in_force_counts([2025]) == {}
     _district(3)
-    make_school(active=False)
-    assert services.agreement_indicators(2025)["schools"] == 3
+    assert indicators.first_year() == 2024  # the first 31 May on or after 1 Sep 2024
 
 
-def test_empty_district():
-    result = services.agreement_indicators(2025)
-    assert result["total"] == 0 and result["schools"] == 0 and result["share"] is None
-
-
-def test_indicators_run_a_fixed_number_of_queries():
+def test_counts_run_one_query_for_all_years():
     _district(3)
     db.session.expire_all()
     with count_queries() as small:
-        services.agreement_indicators(2025)
+        indicators.in_force_counts([2025])
     _district(12)
     db.session.expire_all()
     with count_queries() as large:
-        services.agreement_indicators(2025)
-    assert len(small) == len(large) == 2
-    with count_queries() as one:
-        services.agreement_indicators(2025, school_id=1)
-    assert len(one) == 2
+        indicators.in_force_counts([2021, 2022, 2023, 2024, 2025])
+    assert len(small) == len(large) == 1
 
 
 def test_overview_and_lists_do_not_query_per_row(department_client):

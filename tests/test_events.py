@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from proforient.core.audit import AuditEvent
-from proforient.events import reference, services
+from proforient.events import indicators, reference, services
 from proforient.events.models import (
     Category,
     Event,
@@ -127,7 +127,7 @@ def test_done_when_coordinator_records_fair_department_sees_exports_indicators(
     assert part[1][4] == school.short_name and part[1][5:10] == (12, 2, 0, 1, 0)
 
     # … and the indicators service returns those numbers for that school and year.
-    ind = services.event_indicators(2026, school.id)
+    ind = indicators.participation_breakdown(2026, school.id)
     assert ind.events_total == 1
     assert ind.total.participants == 12
     assert ind.total.ovz == 2
@@ -649,7 +649,7 @@ def test_teacher_event_counts_teachers(department_client, school):
         data={**counts(participants=0, ovz=0, winners=0, teachers=3), "school_id": school.id},
     )
     assert response.status_code == 302
-    ind = services.event_indicators(2026, school.id)
+    ind = indicators.participation_breakdown(2026, school.id)
     assert (ind.teacher_events, ind.teachers_trained) == (1, 3)
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from proforient.core.timeutil import current_academic_year
-from proforient.events import demo, services
+from proforient.events import demo, indicators, services
 from proforient.events.models import Event, Level, Participation, Status
 from proforient.events.reference import format_by_code
 from proforient.extensions import db
@@ -78,7 +78,7 @@ def district():
 
 def test_school_indicators(district):
     a = district["a"]
-    ind = services.event_indicators(2026, a.id)
+    ind = indicators.participation_breakdown(2026, a.id)
     fair_id = format_by_code("fair").id
     assert ind.year == 2026 and ind.school_id == a.id
     # Indicator 3: events by level × form (each attended event once).
@@ -103,6 +103,7 @@ def test_school_indicators(district):
     # Indicators 6, 11, 12.
     assert (ind.teacher_events, ind.teachers_trained) == (1, 3)
     assert (ind.prof_trials, ind.prof_trial_students) == (1, 4)
+    assert [(t.title, t.participants, t.ovz) for t in ind.trial_events] == [("Проба «Повар»", 4, 1)]
     assert ind.showcase_events == 2
     assert ind.teachers_total == 4
     assert list(ind.by_level) == list(Level.CODES)  # every level, in order
@@ -110,7 +111,7 @@ def test_school_indicators(district):
 
 
 def test_district_indicators(district):
-    ind = services.event_indicators(2026)
+    ind = indicators.participation_breakdown(2026)
     assert ind.school_id is None
     assert ind.events_total == 6  # the forum nobody attended is not counted
     assert ind.events_by_level == {Level.REGIONAL: 2, Level.MUNICIPAL: 3, Level.FEDERAL: 1}
@@ -128,10 +129,10 @@ def test_district_indicators(district):
 
 
 def test_empty_year_and_unknown_distinct(district):
-    ind = services.event_indicators(2019)
+    ind = indicators.participation_breakdown(2019)
     assert ind.events_total == 0 and ind.total.participants == 0
     assert ind.distinct_children is None and ind.distinct_share is None
-    b = services.event_indicators(2026, district["b"].id)
+    b = indicators.participation_breakdown(2026, district["b"].id)
     assert b.distinct_children is None  # school B never says
 
 
@@ -139,7 +140,7 @@ def test_indicators_use_a_fixed_number_of_queries(district):
     a_id = district["a"].id
     db.session.expire_all()
     with count_queries() as small:
-        services.event_indicators(2026, a_id)
+        indicators.participation_breakdown(2026, a_id)
     # Ten times more events and schools: still the same number of queries.
     schools = [make_school(enrolment=enrolment(5)) for _ in range(10)]
     for i in range(40):
@@ -149,24 +150,44 @@ def test_indicators_use_a_fixed_number_of_queries(district):
         make_participation(e, district["a"], participants=2, prizewinners=1)
     db.session.expire_all()
     with count_queries() as large:
-        result = services.event_indicators(2026, a_id)
-    assert len(small) == len(large) == 4
+        result = indicators.participation_breakdown(2026, a_id)
+    assert len(small) == len(large) == 6
     assert len(result.winner_events) == 41
     with count_queries() as district_queries:
-        services.event_indicators(2026)
-    assert len(district_queries) == 4
+        indicators.participation_breakdown(2026)
+    assert len(district_queries) == 6
 
 
-def test_school_table(district):
-    table = services.school_table(2026)
-    a, b = table[district["a"].id], table[district["b"].id]
+def test_school_year_figures(district):
+    table = indicators.school_year_figures([2025, 2026])
+    a, b = table[(2026, district["a"].id)], table[(2026, district["b"].id)]
     assert (a.events, a.participants, a.ovz, a.winners) == (5, 28, 3, 1)
     assert (a.prof_trials, a.prof_trial_students, a.teachers_trained) == (1, 4, 3)
     assert a.distinct_children == 14 and b.distinct_children is None
     assert (b.events, b.winners, b.prizewinners, b.showcase_events) == (4, 2, 3, 1)
+    assert table[(2025, district["a"].id)].participants == 100
+    assert (2025, district["b"].id) not in table
     with count_queries() as queries:
-        services.school_table(2026)
+        indicators.school_year_figures([2025, 2026])
     assert len(queries) == 1
+
+
+def test_district_event_counts_count_each_event_once(district):
+    counts = indicators.district_event_counts([2019, 2025, 2026])
+    assert 2019 not in counts  # nothing recorded: unknown, not zero
+    c = counts[2026]
+    assert (c.events, c.prof_trials, c.teacher_events, c.showcase_events) == (6, 1, 1, 2)
+    assert counts[2025].events == 1
+
+
+def test_inactive_schools_are_left_out_of_the_district(district):
+    district["b"].active = False
+    db.session.commit()
+    ind = indicators.participation_breakdown(2026)
+    assert ind.total.participants == 12 + 5 + 4 + 7
+    assert ind.enrolment_6_11 == 60
+    assert (2026, district["b"].id) not in indicators.school_year_figures([2026])
+    assert indicators.district_event_counts([2026])[2026].events == 5
 
 
 def test_demo_data_is_believable_and_idempotent():
@@ -190,7 +211,7 @@ def test_demo_data_is_believable_and_idempotent():
             db.session.scalars(select(Event.level).where(Event.academic_year == y).distinct())
         )
         assert {Level.FEDERAL, Level.REGIONAL, Level.MUNICIPAL, Level.SCHOOL} <= levels
-    full = services.event_indicators(year - 1)
+    full = indicators.participation_breakdown(year - 1)
     assert full.events_total >= 25
     assert full.prof_trials and full.teacher_events and full.showcase_events >= 4
     assert full.total.winners > 0 and full.total.ovz > 0 and full.distinct_children
@@ -200,4 +221,4 @@ def test_demo_data_is_believable_and_idempotent():
     assert projects >= 6
     assert services.pending_proposals_count() == 2
     # The previous year is complete; the current one has events still to come.
-    assert services.event_indicators(year - 2).total.participants < full.total.participants
+    assert indicators.participation_breakdown(year - 2).total.participants < full.total.participants

@@ -1,11 +1,11 @@
-"""The indicators service and the yearly XLSX export."""
+"""What the yearly forms give the indicator set, and the yearly XLSX export."""
 
 from io import BytesIO
 
 from openpyxl import load_workbook
 
 from proforient.extensions import db
-from proforient.monitoring import services
+from proforient.monitoring import indicators, services
 from proforient.monitoring.models import PeriodKind, Status
 from tests.factories import make_school, make_user
 from tests.support.queries import count_queries
@@ -62,61 +62,56 @@ def district():
     return a, b, c
 
 
-def test_district_indicators_sum_submitted_forms_in_five_queries():
-    district()
+def test_submitted_forms_per_school_and_year_in_one_query():
+    a_id, b_id = (s.id for s in district()[:2])
     db.session.expunge_all()
     with count_queries() as queries:
-        ind = services.monitoring_indicators(YEAR)
-    assert len(queries) == 5
-
-    assert ind.schools == 3
-    assert ind.monitoring_submitted == 2 and ind.graduates_submitted == 2
-    assert ind.programs == 4
-    assert ind.innovation_sites == 6
-    assert ind.innovation_sites_by_level == {"municipal": 2, "regional": 2, "federal": 2}
-    assert (ind.minors_employed, ind.minors_employed_orphans) == (30, 2)
-    assert ind.minors_employed_registered == 4
-    assert (ind.incentive_measures, ind.children_rewarded) == (6, 10)
-    assert ind.profminimum == {"basic": 1, "main": 0, "advanced": 1}
-
-    g9 = ind.graduates[9]
-    assert (g9.graduates.total, g9.graduates.orphans, g9.graduates.ovz) == (30, 3, 6)
-    cats = {c.code: (c.total, c.orphans, c.ovz) for c in g9.categories}
-    assert cats["school10_own"] == (18, 0, 3)
-    assert cats["spo_workers"] == (12, 3, 3)
-    assert cats["idle"] == (0, 0, 0)  # every category present, zeros included
-    assert [c.code for c in ind.graduates[11].categories][0] == "vuz_budget"
-    assert ind.graduates[11].graduates.total == 15
-
-    plain = ind.as_dict()
-    assert plain["graduates"][9]["graduates"]["total"] == 30
+        forms = indicators.submitted_forms([YEAR - 1, YEAR])
+    assert len(queries) == 1
+    # Drafts, returned forms and inactive schools have no figures.
+    assert set(forms) == {(YEAR, a_id), (YEAR, b_id), (YEAR - 1, a_id)}
+    one = forms[(YEAR, b_id)]
+    assert (one.programs, one.innovation_sites, one.sites_regional) == (2, 4, 2)
+    assert (one.minors_employed, one.minors_employed_orphans) == (20, 1)
+    assert (one.minors_employed_registered, one.incentive_measures) == (2, 3)
+    assert (one.children_rewarded, one.profminimum_level) == (5, "advanced")
+    assert forms[(YEAR - 1, a_id)].minors_employed == 500
 
 
-def test_school_indicators_and_same_query_count():
-    a, _b, c = district()
-    school_id = a.id  # load it before counting
+def test_submitted_graduates_per_school_every_category_present():
+    a, b, c = district()
     with count_queries() as queries:
-        one = services.monitoring_indicators(YEAR, school_id)
-    assert len(queries) == 5
-    assert one.schools == 1 and one.school_id == a.id
-    assert one.minors_employed == 10 and one.profminimum["basic"] == 1
-    assert one.graduates[9].graduates.total == 10
-
-    draft = services.monitoring_indicators(YEAR, c.id)
-    assert draft.monitoring_submitted == 0 and draft.minors_employed == 0
-    assert draft.graduates[9].graduates.total == 0
+        grads = indicators.submitted_graduates([YEAR])
+    assert len(queries) == 2
+    assert set(grads) == {(YEAR, a.id), (YEAR, b.id)}
+    g9 = grads[(YEAR, b.id)][9]
+    assert g9[services.COHORT] == (20, 2, 4)
+    assert g9["school10_own"] == (12, 0, 2)
+    assert g9["spo_workers"] == (8, 2, 2)
+    assert g9["idle"] == (0, 0, 0)
+    assert grads[(YEAR, a.id)][11][services.COHORT] == (5, 0, 0)
 
 
 def test_query_count_does_not_grow_with_schools():
     district()
     with count_queries() as small:
-        services.monitoring_indicators(YEAR)
+        indicators.submitted_forms([YEAR])
+        indicators.submitted_graduates([YEAR])
     for n in range(10):
-        monitoring(make_school(f"МКОУ СОШ № {n + 20} с. Дельта"))
+        school = make_school(f"МКОУ СОШ № {n + 20} с. Дельта")
+        monitoring(school)
+        graduates(school)
     db.session.commit()
     with count_queries() as large:
-        services.monitoring_indicators(YEAR)
-    assert len(small) == len(large) == 5
+        indicators.submitted_forms([YEAR])
+        indicators.submitted_graduates([YEAR])
+    assert len(small) == len(large) == 3
+
+
+def test_first_year_counts_submitted_forms_only():
+    assert indicators.first_year() is None
+    district()
+    assert indicators.first_year() == YEAR - 1
 
 
 def test_export_has_a_row_per_school_and_totals(client, auth):

@@ -1,4 +1,4 @@
-"""Partners and agreements: validation rules, look-ups, merge, scans, lists and indicators.
+"""Partners and agreements: validation rules, look-ups, merge, scans and lists.
 
 Services add and flush; the calling view commits once.
 """
@@ -582,74 +582,6 @@ def overview(day: date, include_inactive: bool = False) -> dict:
         "without": without,
         "schools": len(rows),
         "with_any": len(rows) - len(without),
-    }
-
-
-def default_indicator_day(year: int) -> date:
-    """31 May of the academic year's second calendar year: the monitoring date."""
-    return date(year + 1, 5, 31)
-
-
-def agreement_indicators(year: int, school_id: int | None = None, on: date | None = None):
-    """Indicator 10 of the monitoring: agreements in force, for one school or the district.
-
-    Always exactly two queries, whatever the number of schools or agreements.
-
-    Arguments: `year` — academic year by its start year (2025 = 2025/2026); `school_id` —
-    one school, or None for the district (active schools); `on` — the day the agreements
-    must be in force, by default 31 May of `year + 1`.
-
-    Returns a dict::
-
-        {
-            "year": 2025,
-            "on": date(2026, 5, 31),
-            "school_id": None,                 # as passed
-            "by_kind": {"poo": 7, "vuz": 2, "employer": 9, "czn": 1, "udo": 0, "other": 0},
-            "total": 19,                       # agreements in force on `on`
-            "partners": 11,                    # distinct partners among them
-            "schools": 16,                     # schools in scope (1 or 0 for one school)
-            "schools_with_agreement": 13,      # of them with at least one in force
-            "share": 0.8125,                   # schools_with_agreement / schools, None if 0
-        }
-
-    Every kind code of `PARTNER_KIND_CODES` is present in `by_kind`, zeros included, in
-    that order.
-    """
-    day = on or default_indicator_day(year)
-    in_force = in_force_condition(day)
-    scope = School.id == school_id if school_id is not None else School.active
-
-    # A partner has exactly one kind, so distinct partners per kind add up to the total.
-    kind_rows = db.session.execute(
-        select(
-            Partner.kind,
-            func.count(Agreement.id),
-            func.count(func.distinct(Agreement.partner_id)),
-        )
-        .join(Agreement.partner)
-        .join(Agreement.school)
-        .where(in_force, scope)
-        .group_by(Partner.kind)
-    ).all()
-    has_any = select(Agreement.id).where(Agreement.school_id == School.id, in_force).exists()
-    schools, with_any = db.session.execute(
-        select(func.count(School.id), func.count(School.id).filter(has_any)).where(scope)
-    ).one()
-
-    by_kind = dict.fromkeys(PARTNER_KIND_CODES, 0)
-    for kind, n, _partners in kind_rows:
-        by_kind[kind] = n
-    return {
-        "year": year,
-        "on": day,
-        "school_id": school_id,
-        "by_kind": by_kind,
-        "total": sum(by_kind.values()),
-        "partners": sum(p for _kind, _n, p in kind_rows),
-        "schools": schools,
-        "schools_with_agreement": with_any,
-        "share": (with_any / schools) if schools else None,
     }
 
 

@@ -2,7 +2,8 @@
 active school, one row per school and a totals row (the layout of a regional report).
 
 Only submitted forms are counted; a school whose form is not submitted gets a row with its
-state and empty numbers, so the totals row equals the district indicators.
+state and empty numbers. The totals row sums the rows, as the indicator set sums the same
+submitted forms of the same active schools.
 """
 
 from openpyxl import Workbook
@@ -45,9 +46,8 @@ MONITORING_WIDTHS = [5, 40, 13, 12, 14, 45, 13, 12, 12, 12, 15, 11, 15, 13, 11, 
 
 def monitoring_workbook(year: int) -> Workbook:
     wb = new_workbook()
-    indicators = services.monitoring_indicators(year)
-    _monitoring_sheet(wb, year, indicators)
-    _graduates_sheet(wb, year, indicators)
+    _monitoring_sheet(wb, year)
+    _graduates_sheet(wb, year)
     return wb
 
 
@@ -55,14 +55,22 @@ def _status(report) -> str:
     return Status.LABELS[report.status if report is not None else Status.NOT_STARTED]
 
 
-def _monitoring_sheet(wb: Workbook, year: int, ind: services.MonitoringIndicators) -> None:
+def _sum_column(rows: list[list], col: int) -> int:
+    return sum(row[col] or 0 for row in rows)
+
+
+def _monitoring_sheet(wb: Workbook, year: int) -> None:
     ws = wb.create_sheet("Мониторинг ОО")
     rows = []
-    for n, (school, r) in enumerate(services.monitoring_table(year), start=1):
+    table = services.monitoring_table(year)
+    levels = dict.fromkeys(ProfminimumLevel.LABELS, 0)
+    for n, (school, r) in enumerate(table, start=1):
         head = [n, school.short_name, _status(r)]
         if r is None or r.status != Status.SUBMITTED:
             rows.append([*head, None, *([None] * 13)])
             continue
+        if r.profminimum_level in levels:
+            levels[r.profminimum_level] += 1
         rows.append(
             [
                 *head,
@@ -82,29 +90,13 @@ def _monitoring_sheet(wb: Workbook, year: int, ind: services.MonitoringIndicator
                 r.summary,
             ]
         )
-    levels = ", ".join(
-        f"{label}: {ind.profminimum[code]}" for code, label in ProfminimumLevel.LABELS.items()
+    submitted = sum(1 for _school, r in table if r is not None and r.status == Status.SUBMITTED)
+    numbers = {4, *range(6, 15)}  # the columns that hold counts
+    total = [_sum_column(rows, c) if c in numbers else None for c in range(len(MONITORING_HEADER))]
+    total[1] = f"Итого (отправили {submitted} из {len(table)})"
+    total[15] = ", ".join(
+        f"{label}: {levels[code]}" for code, label in ProfminimumLevel.LABELS.items()
     )
-    sites = ind.innovation_sites_by_level
-    total = [
-        None,
-        f"Итого (отправили {ind.monitoring_submitted} из {ind.schools})",
-        None,
-        None,
-        ind.programs,
-        None,
-        ind.innovation_sites,
-        sites["municipal"],
-        sites["regional"],
-        sites["federal"],
-        ind.minors_employed,
-        ind.minors_employed_orphans,
-        ind.minors_employed_registered,
-        ind.incentive_measures,
-        ind.children_rewarded,
-        levels,
-        None,
-    ]
     write_table(
         ws,
         MONITORING_HEADER,
@@ -128,7 +120,7 @@ def _graduate_groups() -> list[tuple[int, str, str]]:
     return out
 
 
-def _graduates_sheet(wb: Workbook, year: int, ind: services.MonitoringIndicators) -> None:
+def _graduates_sheet(wb: Workbook, year: int) -> None:
     ws = wb.create_sheet("Выпускники")
     groups = _graduate_groups()
     first = 4  # columns 1–3: №, school, state
@@ -163,23 +155,18 @@ def _graduates_sheet(wb: Workbook, year: int, ind: services.MonitoringIndicators
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
 
-    for n, (school, report, values) in enumerate(services.graduates_table(year), start=1):
+    table = services.graduates_table(year)
+    sums = [0] * (3 * len(groups))
+    submitted = 0
+    for n, (school, report, values) in enumerate(table, start=1):
         line = [n, school.short_name, _status(report)]
         if report is not None and report.status == Status.SUBMITTED:
+            submitted += 1
             for grade, key, _label in groups:
                 line.extend(values[grade][key])
+            sums = [a + b for a, b in zip(sums, line[3:], strict=True)]
         ws.append(line)
-
-    totals = [None, f"Итого (отправили {ind.graduates_submitted} из {ind.schools})", None]
-    for grade, key, _label in groups:
-        g = ind.graduates[grade]
-        item = (
-            g.graduates
-            if key == services.COHORT
-            else next(c for c in g.categories if c.code == key)
-        )
-        totals.extend((item.total, item.orphans, item.ovz))
-    ws.append(totals)
+    ws.append([None, f"Итого (отправили {submitted} из {len(table)})", None, *sums])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = TOTAL_FILL

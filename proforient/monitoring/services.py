@@ -1,10 +1,10 @@
-"""Reporting periods, the monitoring form, graduate destinations and their indicators.
+"""Reporting periods, the monitoring form and graduate destinations.
 
 Services add and flush; the calling view commits once.
 """
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, func, select
@@ -21,9 +21,7 @@ from proforient.monitoring.models import (
     GraduateReport,
     MonitoringReport,
     PeriodKind,
-    ProfminimumLevel,
     ReportingPeriod,
-    SiteLevel,
     Status,
     category_label,
     split_lines,
@@ -430,171 +428,6 @@ def save_graduates(
     if changes:
         audit.record("update", report, f"Изменены числа. {report}", changes)
     return report
-
-
-# --- Indicators ----------------------------------------------------------------------
-
-
-@dataclass
-class GraduateCategory:
-    code: str
-    label: str
-    total: int = 0
-    orphans: int = 0
-    ovz: int = 0
-
-
-@dataclass
-class GraduateGrade:
-    grade: int
-    graduates: GraduateCategory  # code "graduates": the cohort itself
-    categories: list[GraduateCategory]  # questionnaire order, zeros included
-
-
-@dataclass
-class MonitoringIndicators:
-    """What the two yearly forms report, for one school or the district.
-
-    Only submitted forms count (a draft or a returned form is being corrected).
-
-    Fields: `year` (academic start year), `school_id` (as passed; None = district of active
-    schools), `schools` (schools in scope), `monitoring_submitted` / `graduates_submitted`
-    (schools of those whose form is submitted);
-    indicator 1 `programs`; indicator 2 `innovation_sites` and `innovation_sites_by_level`
-    {"municipal", "regional", "federal"}; indicator 7 `minors_employed`,
-    `minors_employed_orphans`, `minors_employed_registered` (preventive registers);
-    indicator 9 `incentive_measures`, `children_rewarded`; `profminimum` {level: schools}
-    for every level of ProfminimumLevel (for one school: 1 at its level);
-    indicator 13 `graduates` {9: GraduateGrade, 11: GraduateGrade}.
-    `as_dict()` gives the same as plain dicts and lists.
-    """
-
-    year: int
-    school_id: int | None
-    schools: int = 0
-    monitoring_submitted: int = 0
-    graduates_submitted: int = 0
-    programs: int = 0
-    innovation_sites: int = 0
-    innovation_sites_by_level: dict[str, int] = field(default_factory=dict)
-    minors_employed: int = 0
-    minors_employed_orphans: int = 0
-    minors_employed_registered: int = 0
-    incentive_measures: int = 0
-    children_rewarded: int = 0
-    profminimum: dict[str, int] = field(default_factory=dict)
-    graduates: dict[int, GraduateGrade] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-def monitoring_indicators(year: int, school_id: int | None = None) -> MonitoringIndicators:
-    """Indicators 1, 2, 7, 9, 13 and the profminimum levels in exactly five queries."""
-    scope = School.id == school_id if school_id is not None else School.active
-    out = MonitoringIndicators(year=year, school_id=school_id)
-
-    out.schools = db.session.scalar(select(func.count(School.id)).where(scope)) or 0
-
-    m = MonitoringReport
-    submitted_m = and_(m.year == year, m.status == Status.SUBMITTED)
-    level_counts = [
-        func.count(m.id).filter(m.profminimum_level == code) for code in ProfminimumLevel.LABELS
-    ]
-    row = db.session.execute(
-        select(
-            func.count(m.id),
-            func.coalesce(func.sum(m.programs_count), 0),
-            func.coalesce(func.sum(m.sites_municipal), 0),
-            func.coalesce(func.sum(m.sites_regional), 0),
-            func.coalesce(func.sum(m.sites_federal), 0),
-            func.coalesce(func.sum(m.minors_employed), 0),
-            func.coalesce(func.sum(m.minors_employed_orphans), 0),
-            func.coalesce(func.sum(m.minors_employed_registered), 0),
-            func.coalesce(func.sum(m.incentive_measures), 0),
-            func.coalesce(func.sum(m.children_rewarded), 0),
-            *level_counts,
-        )
-        .join(School, School.id == m.school_id)
-        .where(scope, submitted_m)
-    ).one()
-    (
-        out.monitoring_submitted,
-        out.programs,
-        municipal,
-        regional,
-        federal,
-        out.minors_employed,
-        out.minors_employed_orphans,
-        out.minors_employed_registered,
-        out.incentive_measures,
-        out.children_rewarded,
-    ) = (int(v) for v in row[:10])
-    out.innovation_sites_by_level = dict(
-        zip(SiteLevel.LABELS, (int(municipal), int(regional), int(federal)), strict=True)
-    )
-    out.innovation_sites = sum(out.innovation_sites_by_level.values())
-    out.profminimum = dict(zip(ProfminimumLevel.LABELS, (int(v) for v in row[10:]), strict=True))
-
-    g = GraduateReport
-    submitted_g = and_(g.year == year, g.status == Status.SUBMITTED)
-    out.graduates_submitted = (
-        db.session.scalar(
-            select(func.count(g.id))
-            .join(School, School.id == g.school_id)
-            .where(scope, submitted_g)
-        )
-        or 0
-    )
-    cohort_rows = db.session.execute(
-        select(
-            GraduateCohort.grade,
-            func.sum(GraduateCohort.total),
-            func.sum(GraduateCohort.orphans),
-            func.sum(GraduateCohort.ovz),
-        )
-        .join(g, g.id == GraduateCohort.report_id)
-        .join(School, School.id == g.school_id)
-        .where(scope, submitted_g)
-        .group_by(GraduateCohort.grade)
-    ).all()
-    dest_rows = db.session.execute(
-        select(
-            GraduateDestination.grade,
-            GraduateDestination.category,
-            func.sum(GraduateDestination.total),
-            func.sum(GraduateDestination.orphans),
-            func.sum(GraduateDestination.ovz),
-        )
-        .join(g, g.id == GraduateDestination.report_id)
-        .join(School, School.id == g.school_id)
-        .where(scope, submitted_g)
-        .group_by(GraduateDestination.grade, GraduateDestination.category)
-    ).all()
-    out.graduates = _graduate_grades(cohort_rows, dest_rows)
-    return out
-
-
-def _graduate_grades(cohort_rows, dest_rows) -> dict[int, GraduateGrade]:
-    grades = {
-        grade: GraduateGrade(
-            grade,
-            GraduateCategory(COHORT, "Выпускники"),
-            [GraduateCategory(code, label) for code, label in GRADUATE_CATEGORIES[grade]],
-        )
-        for grade in GRADUATE_GRADES
-    }
-    for grade, total, orphans, ovz in cohort_rows:
-        if grade in grades:
-            c = grades[grade].graduates
-            c.total, c.orphans, c.ovz = int(total or 0), int(orphans or 0), int(ovz or 0)
-    for grade, code, total, orphans, ovz in dest_rows:
-        if grade not in grades:
-            continue
-        for c in grades[grade].categories:
-            if c.code == code:
-                c.total, c.orphans, c.ovz = int(total or 0), int(orphans or 0), int(ovz or 0)
-    return grades
 
 
 # --- Tables for the export -----------------------------------------------------------

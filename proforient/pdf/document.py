@@ -7,7 +7,8 @@ from io import BytesIO
 from flask import Response
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus.flowables import FrameSplitter
 
 from proforient.core.exports import content_disposition
 from proforient.pdf.fonts import FAMILY, register_fonts
@@ -15,6 +16,7 @@ from proforient.pdf.styles import MUTED
 
 MARGIN = 20 * mm
 MARGIN_LEFT = 30 * mm
+COLUMN_GAP = 6 * mm
 
 
 def frame_width(wide: bool = False) -> float:
@@ -42,6 +44,16 @@ def _page_furniture(running_title: str):
     return draw
 
 
+def start_columns(required: float = 30 * mm) -> FrameSplitter:
+    """From here on the text flows in two columns: in the rest of this page (if at least
+    `required` is left, else from the next) and on every following page."""
+    return FrameSplitter("columns", ["left", "right"], gap=0, required=required)
+
+
+def column_width(wide: bool = False) -> float:
+    return (frame_width(wide) - COLUMN_GAP) / 2
+
+
 def build_pdf(
     story: Sequence,
     title: str,
@@ -51,12 +63,14 @@ def build_pdf(
     running_title: str = "",
 ) -> bytes:
     """Lay out `story` on A4 (landscape if `wide`). `title` goes to the document's
-    properties; `running_title`, if given, heads every page from the second."""
+    properties; `running_title`, if given, heads every page from the second. The story
+    may switch to two columns with `start_columns()`."""
     register_fonts()
     buffer = BytesIO()
-    doc = SimpleDocTemplate(
+    pagesize = landscape(A4) if wide else A4
+    doc = BaseDocTemplate(
         buffer,
-        pagesize=landscape(A4) if wide else A4,
+        pagesize=pagesize,
         leftMargin=MARGIN_LEFT,
         rightMargin=MARGIN,
         topMargin=MARGIN,
@@ -65,9 +79,38 @@ def build_pdf(
         author=author,
         lang="ru-RU",
     )
+    width, height = frame_width(wide), pagesize[1] - 2 * MARGIN
+    column = column_width(wide)
     furniture = _page_furniture(running_title)
-    doc.build(list(story), onFirstPage=furniture, onLaterPages=furniture)
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "page",
+                [Frame(MARGIN_LEFT, MARGIN, width, height, id="main", **_NO_PADDING)],
+                onPage=furniture,
+            ),
+            PageTemplate(
+                "columns",
+                [
+                    Frame(MARGIN_LEFT, MARGIN, column, height, id="left", **_NO_PADDING),
+                    Frame(
+                        MARGIN_LEFT + column + COLUMN_GAP,
+                        MARGIN,
+                        column,
+                        height,
+                        id="right",
+                        **_NO_PADDING,
+                    ),
+                ],
+                onPage=furniture,
+            ),
+        ]
+    )
+    doc.build(list(story))
     return buffer.getvalue()
+
+
+_NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
 
 
 def pdf_response(content: bytes, filename: str, *, download: bool = False) -> Response:

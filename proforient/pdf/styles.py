@@ -44,6 +44,25 @@ def styles() -> dict[str, ParagraphStyle]:
             alignment=TA_CENTER,
             spaceAfter=6 * mm,
         ),
+        "subtitle_tight": ParagraphStyle(
+            "subtitle_tight",
+            parent=base,
+            fontSize=11,
+            leading=14,
+            alignment=TA_CENTER,
+            spaceAfter=2 * mm,
+        ),
+        # A question over its chart.
+        "q": ParagraphStyle(
+            "q",
+            parent=base,
+            fontName=BOLD,
+            fontSize=8,
+            leading=9.5,
+            spaceBefore=2.5 * mm,
+            spaceAfter=0.8 * mm,
+            keepWithNext=1,
+        ),
         "kicker": ParagraphStyle(
             "kicker", parent=base, fontSize=10, leading=13, alignment=TA_CENTER, textColor=MUTED
         ),
@@ -53,9 +72,19 @@ def styles() -> dict[str, ParagraphStyle]:
             fontName=BOLD,
             fontSize=12,
             leading=15,
-            spaceBefore=5 * mm,
+            spaceBefore=4 * mm,
             spaceAfter=2 * mm,
             keepWithNext=1,
+        ),
+        # A heading over a long table that splits across pages anyway.
+        "h2_free": ParagraphStyle(
+            "h2_free",
+            parent=base,
+            fontName=BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=4 * mm,
+            spaceAfter=2 * mm,
         ),
         "h3": ParagraphStyle(
             "h3",
@@ -83,6 +112,23 @@ def styles() -> dict[str, ParagraphStyle]:
             alignment=TA_RIGHT,
         ),
         "cell_small": ParagraphStyle("cell_small", parent=base, fontSize=8, leading=9.5),
+        "tcell_small": ParagraphStyle("tcell_small", parent=base, fontSize=7, leading=8.5),
+        # Compact tables: 8 pt.
+        "tcell": ParagraphStyle("tcell", parent=base, fontSize=8, leading=9.5),
+        "tcell_bold": ParagraphStyle(
+            "tcell_bold", parent=base, fontName=BOLD, fontSize=8, leading=9.5
+        ),
+        "tcell_right": ParagraphStyle(
+            "tcell_right", parent=base, fontSize=8, leading=9.5, alignment=TA_RIGHT
+        ),
+        "tcell_right_bold": ParagraphStyle(
+            "tcell_right_bold",
+            parent=base,
+            fontName=BOLD,
+            fontSize=8,
+            leading=9.5,
+            alignment=TA_RIGHT,
+        ),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED),
         "note": ParagraphStyle(
             "note", parent=base, fontSize=8.5, leading=11, textColor=MUTED, spaceBefore=1 * mm

@@ -8,18 +8,14 @@ from proforient.pdf.styles import GRID, HEADER_BG, TOTAL_BG, styles
 from proforient.pdf.text import para
 
 
-def cell(value, *, right: bool = False, bold: bool = False, small: bool = False) -> Flowable:
+def cell(value, *, right: bool = False, bold: bool = False, compact: bool = False) -> Flowable:
     """A table cell: flowables pass through, anything else is printed as plain text."""
     if isinstance(value, Flowable):
         return value
-    st = styles()
-    if small:
-        style = st["cell_small"]
-    elif right:
-        style = st["cell_right_bold"] if bold else st["cell_right"]
-    else:
-        style = st["cell_bold"] if bold else st["cell"]
-    return para(value, style)
+    name = (
+        ("tcell" if compact else "cell") + ("_right" if right else "") + ("_bold" if bold else "")
+    )
+    return para(value, styles()[name])
 
 
 def data_table(
@@ -31,26 +27,35 @@ def data_table(
     numeric_from: int = 1,
     header_rows: Sequence[Sequence] = (),
     extra_style: Sequence[tuple] = (),
+    compact: bool = False,
 ) -> Table:
     """A ruled table. `header` is the column heads (repeated on every page); optional
     `header_rows` go above it (column groups, spanned with `extra_style`); columns from
-    `numeric_from` on align right; an optional totals row in bold."""
-    st = styles()
+    `numeric_from` on align right; an optional totals row in bold; `compact` prints 8 pt."""
     heads = [list(r) for r in header_rows] + [list(header)]
     data = [
-        [h if isinstance(h, Paragraph) else para(h, st["cell_bold"]) for h in row] for row in heads
+        [h if isinstance(h, Paragraph) else cell(h, bold=True, compact=compact) for h in row]
+        for row in heads
     ]
-    data += [[cell(v, right=i >= numeric_from) for i, v in enumerate(row)] for row in rows]
+    data += [
+        [cell(v, right=i >= numeric_from, compact=compact) for i, v in enumerate(row)]
+        for row in rows
+    ]
     if total is not None:
-        data.append([cell(v, right=i >= numeric_from, bold=True) for i, v in enumerate(total)])
+        data.append(
+            [
+                cell(v, right=i >= numeric_from, bold=True, compact=compact)
+                for i, v in enumerate(total)
+            ]
+        )
     n_heads = len(heads)
     table = Table(data, colWidths=col_widths, repeatRows=n_heads)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, n_heads - 1), HEADER_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5 if compact else 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2 if compact else 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
@@ -58,4 +63,19 @@ def data_table(
         style.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG))
     style.extend(extra_style)
     table.setStyle(TableStyle(style))
+    return table
+
+
+def layout_table(rows: Sequence[Sequence], col_widths: Sequence[float]) -> Table:
+    """An unruled grid that only places things side by side (charts, tables)."""
+    table = Table([list(r) for r in rows], colWidths=list(col_widths))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return table

@@ -6,6 +6,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from proforient.auth.models import Role
+    from proforient.core.ui import register_home_panel, register_nav
     from proforient.pdf.fonts import register_fonts
+    from proforient.reports import cli, dashboard, views
 
     register_fonts()
+    app.register_blueprint(views.bp)
+    register_nav(app, "Отчёты", "reports.index", (Role.DEPARTMENT, Role.SCHOOL), order=70)
+    register_home_panel(app, dashboard.home_panel, order=5)
+    cli.register(app)

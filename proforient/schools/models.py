@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -16,6 +18,12 @@ SCHOOL_KINDS = [
     ("Коррекционная школа", "Коррекционная (специальная) школа"),
     ("Иное", "Иное"),
 ]
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key that puts «СОШ № 3» before «СОШ № 10»: numbers compare as numbers."""
+    parts = re.split(r"(\d+)", name.casefold().replace("ё", "е"))
+    return tuple(int(p) if p.isdigit() else p for p in parts)
 
 
 def school_name_key(name: str) -> str:

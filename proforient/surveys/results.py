@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_in_grades
+from proforient.surveys.indicators import grade_spans
 from proforient.surveys.models import (
     NO_OPTION,
     NO_ROW,
@@ -67,11 +68,8 @@ def grade_options(spec: SurveySpec) -> list[GradeOption]:
     if question is None:
         return []
     options = sorted((o for o in question.options if o.value), key=lambda o: o.value)
-    out = []
-    for i, option in enumerate(options):
-        upper = options[i + 1].value if i + 1 < len(options) else option.value + 1
-        out.append(GradeOption(option.value, option.label, tuple(range(option.value, upper))))
-    return out
+    spans = {span[0]: span for span in grade_spans(o.value for o in options)}
+    return [GradeOption(o.value, o.label, spans[o.value]) for o in options]
 
 
 def surveyed_grades(spec: SurveySpec, grade: int | None = None) -> list[int]:
@@ -479,49 +477,78 @@ def campaign_schools(campaign_id: int) -> list[School]:
     )
 
 
+@dataclass
+class CampaignData:
+    """What every group's results of a campaign (and grade) are computed from: loaded
+    once, then each school's results cost no query (printing every school's summary)."""
+
+    campaign: Campaign
+    spec: SurveySpec
+    grade: int | None
+    counts: Counts
+    enrolment: dict[int, int]
+    by_school: SchoolRows
+
+
+def load_campaign(
+    campaign: Campaign,
+    school_ids: list[int],
+    grade: int | None = None,
+    spec: SurveySpec | None = None,
+) -> CampaignData:
+    """`school_ids`: the campaign's schools (the district's enrolment base)."""
+    spec = spec or build_spec(campaign.questionnaire_id)
+    enrolment = enrolment_in_grades(surveyed_grades(spec, grade), school_ids)
+    counts = response_counts(campaign.id)
+    return CampaignData(campaign, spec, grade, counts, enrolment, school_rows(campaign, grade))
+
+
+def results_for(data: CampaignData, school_id: int | None) -> Results:
+    """One group's results (a school, or the district when None) beside the district's,
+    without free texts, from loaded data."""
+    filters = Filters(school_id, data.grade)
+    n = data.counts.n(school_id, data.grade)
+    district_n = data.counts.n(None, data.grade)
+    total = sum(data.enrolment.values())
+    results = Results(
+        data.campaign,
+        data.spec,
+        filters,
+        min_group(),
+        n=n,
+        district_n=district_n,
+        enrolment=data.enrolment.get(school_id, 0) if school_id is not None else total,
+        district_enrolment=total,
+    )
+    if results.district_suppressed:
+        # Nothing to show anywhere: the school is part of the district.
+        return results
+    tallies = answer_tallies(data.by_school, school_id)
+    group_level, results.index_answers = index_level(data.spec, tallies, 0)
+    results.satisfaction = None if results.suppressed else group_level
+    results.district_satisfaction, _ = index_level(data.spec, tallies, 1)
+    for q in data.spec.questions:
+        results.questions.append(
+            SUMMARISERS[q.kind](q, tallies.get(q.id, Tally()), (n, district_n))
+        )
+    return results
+
+
 def campaign_results(
     campaign: Campaign,
     filters: Filters,
     school_ids: list[int],
     spec: SurveySpec | None = None,
 ) -> Results:
-    """Everything the results page shows for one group (`filters`) and the district.
-    `school_ids`: the campaign's schools (the district's enrolment base)."""
-    spec = spec or build_spec(campaign.questionnaire_id)
-    minimum = min_group()
-    counts = response_counts(campaign.id)
-    n = counts.n(filters.school_id, filters.grade)
-    district_n = counts.n(None, filters.grade)
-    enrolment = enrolment_in_grades(surveyed_grades(spec, filters.grade), school_ids)
-    results = Results(
-        campaign,
-        spec,
-        filters,
-        minimum,
-        n=n,
-        district_n=district_n,
-        enrolment=(
-            enrolment.get(filters.school_id, 0)
-            if filters.school_id is not None
-            else sum(enrolment.values())
-        ),
-        district_enrolment=sum(enrolment.values()),
-    )
-    if results.district_suppressed:
-        # Nothing to show anywhere: the school is part of the district.
+    """Everything the results page shows for one group (`filters`) and the district, with
+    the group's latest free texts. `school_ids`: the campaign's schools."""
+    data = load_campaign(campaign, school_ids, filters.grade, spec)
+    results = results_for(data, filters.school_id)
+    if results.suppressed or results.district_suppressed:
         return results
-
-    tallies = answer_tallies(school_rows(campaign, filters.grade), filters.school_id)
-    texts = latest_texts(campaign.id, filters) if not results.suppressed else {}
-
-    group_level, results.index_answers = index_level(spec, tallies, 0)
-    district_level, _ = index_level(spec, tallies, 1)
-    results.satisfaction = None if results.suppressed else group_level
-    results.district_satisfaction = district_level
-    for q in spec.questions:
-        result = SUMMARISERS[q.kind](q, tallies.get(q.id, Tally()), (n, district_n))
-        result.texts, result.texts_total = texts.get(q.id, ([], 0))
-        results.questions.append(result)
+    texts = latest_texts(campaign.id, filters)
+    for result in results.questions:
+        result.texts, result.texts_total = texts.get(result.q.id, ([], 0))
     return results
 
 

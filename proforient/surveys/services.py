@@ -383,6 +383,11 @@ class TurnoutRow:
     def rate(self) -> float | None:
         return self.responses / self.enrolment if self.enrolment else None
 
+    @property
+    def rate_key(self) -> float:
+        """For sorting by rate: rows without enrolment last."""
+        return self.rate if self.rate is not None else -1.0
+
 
 @dataclass
 class Turnout:

@@ -1,0 +1,40 @@
+"""The indicator set: the one place that knows the thirteen indicators of the concept's
+monitoring (docs/indicators.md) and computes them for every active school and the district
+from the feature packages, which stay the source of truth.
+
+- `facts`: the raw figures per school and year, read from the features in fixed queries;
+- `definitions`: what a measure is; `catalogue`: the thirteen indicators as measures;
+- `table`: the values in their one shape (`Indicator`), the table of a year, the district's
+  history.
+"""
+
+from proforient.indicators.catalogue import BY_KEY, DEFINITIONS, KEY_FIGURES
+from proforient.indicators.definitions import GROUPS, Definition, Kind, Source
+from proforient.indicators.table import (
+    FLAG_LABELS,
+    History,
+    Indicator,
+    IndicatorTable,
+    Row,
+    district_history,
+    indicator_table,
+    school_indicators,
+)
+
+__all__ = [
+    "BY_KEY",
+    "DEFINITIONS",
+    "FLAG_LABELS",
+    "GROUPS",
+    "KEY_FIGURES",
+    "Definition",
+    "History",
+    "Indicator",
+    "IndicatorTable",
+    "Kind",
+    "Row",
+    "Source",
+    "district_history",
+    "indicator_table",
+    "school_indicators",
+]

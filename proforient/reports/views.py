@@ -1,0 +1,116 @@
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_login import current_user, login_required
+
+from proforient.core.access import department_required, user_school_id
+from proforient.core.exports import content_disposition, xlsx_response
+from proforient.core.timeutil import reporting_year
+from proforient.extensions import db
+from proforient.indicators import GROUPS, indicator_table
+from proforient.indicators.facts import active_schools, first_year
+from proforient.pdf.document import pdf_response
+from proforient.reports.bundle import file_stem, stream_zip
+from proforient.reports.district_pdf import district_pdf
+from proforient.reports.school_pdf import school_pdf
+from proforient.reports.services import district_report
+from proforient.reports.summary import SummarySource
+from proforient.reports.xlsx import columns, indicator_workbook
+from proforient.schools.models import School
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _year() -> int:
+    """The `year` argument (an academic year by its start year), or the reporting year."""
+    raw = request.args.get("year", "").strip()
+    if not raw:
+        return reporting_year()
+    if not raw.isascii() or not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+        abort(404)
+    return int(raw)
+
+
+def _years(year: int) -> str:
+    """2025 → «2025-2026», for file names."""
+    return f"{year}-{year + 1}"
+
+
+def year_choices() -> list[int]:
+    last = reporting_year() + 1
+    first = min(first_year() or last, last - 1)
+    return list(range(last, first - 1, -1))
+
+
+@bp.get("/")
+@login_required
+def index():
+    year = _year()
+    school = None if current_user.is_department else current_user.school
+    return render_template(
+        "reports/index.html",
+        year=year,
+        years=year_choices(),
+        school=school,
+        schools=active_schools() if school is None else [],
+    )
+
+
+@bp.get("/indicators")
+@department_required
+def indicators():
+    year = _year()
+    table = indicator_table(year)
+    return render_template(
+        "reports/indicators.html",
+        table=table,
+        year=year,
+        years=year_choices(),
+        groups=GROUPS,
+        columns=columns(),
+    )
+
+
+@bp.get("/indicators.xlsx")
+@department_required
+def indicators_xlsx():
+    year = _year()
+    wb = indicator_workbook(indicator_table(year))
+    return xlsx_response(wb, f"Показатели {_years(year)}.xlsx")
+
+
+@bp.get("/schools/<int:school_id>.pdf")
+@login_required
+def school_summary(school_id: int):
+    own = user_school_id()
+    if own is not None and own != school_id:
+        abort(404)
+    school = db.get_or_404(School, school_id)
+    if not school.active:
+        abort(404)
+    year = _year()
+    summary = SummarySource(year, [school.id]).summary(school.id)
+    if summary is None:
+        abort(404)
+    name = f"Сводка {file_stem(school.short_name)} {_years(year)}.pdf"
+    return pdf_response(school_pdf(summary), name)
+
+
+@bp.get("/district.pdf")
+@department_required
+def district_summary():
+    year = _year()
+    return pdf_response(
+        district_pdf(*district_report(year)), f"Сводка по округу {year}-{year + 1}.pdf"
+    )
+
+
+@bp.get("/schools.zip")
+@department_required
+def all_summaries():
+    year = _year()
+    response = Response(stream_with_context(stream_zip(year)), mimetype="application/zip")
+    response.headers["Content-Disposition"] = content_disposition(f"Сводки ОО {_years(year)}.zip")
+    # Each document is made as the download goes: no length known in advance.
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
