@@ -2,6 +2,7 @@
 there is no data, last year beside the year, flags, and a fixed number of queries."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -179,3 +180,9 @@ def test_reporting_year_is_the_year_whose_monitoring_has_opened():
     assert reporting_year(date(2027, 3, 31)) == 2025
     assert reporting_year(date(2027, 4, 1)) == 2026
     assert reporting_year(date(2026, 8, 31)) == 2025
+
+
+def test_docs_list_every_measure():
+    docs = (Path(__file__).parent.parent / "docs" / "indicators.md").read_text()
+    for d in DEFINITIONS:
+        assert f"| {d.number} | {d.label} | {d.unit} | {d.source.value} |" in docs, d.number

@@ -148,7 +148,7 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         key="participations",
         number="4.1",
-        label="Участия обучающихся в мероприятиях (ребёнок на трёх мероприятиях — три участия)",
+        label="Участия обучающихся в мероприятиях",
         short="Участия",
         unit="участий",
         source=Source.REGISTRY,
