@@ -247,3 +247,14 @@ def test_dashboard_for_both_roles(client, auth, district, department_user):
     home = text(client.get("/"))
     assert "Показатели школы" in home
     assert f"/reports/schools/{district.b.id}.pdf" in home
+
+
+def test_school_indicators_page(client, auth, district):
+    auth.login(make_user("coord-page", role=Role.SCHOOL, school=district.a))
+    page = text(client.get(f"/reports/schools/{district.a.id}?year={YEAR}"))
+    assert "Участия обучающихся в мероприятиях" in page
+    assert "66,7 %" in page and "50,0 %" in page  # the school and the district
+    assert f"/reports/schools/{district.a.id}.pdf?year={YEAR}" in page
+    assert client.get(f"/reports/schools/{district.b.id}").status_code == 404
+    detail = text(client.get(f"/schools/{district.a.id}"))
+    assert f"/reports/schools/{district.a.id}" in detail  # the school's «Показатели» tab

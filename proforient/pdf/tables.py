@@ -28,25 +28,27 @@ def data_table(
     header_rows: Sequence[Sequence] = (),
     extra_style: Sequence[tuple] = (),
     compact: bool = False,
+    text_from: int | None = None,
 ) -> Table:
     """A ruled table. `header` is the column heads (repeated on every page); optional
     `header_rows` go above it (column groups, spanned with `extra_style`); columns from
-    `numeric_from` on align right; an optional totals row in bold; `compact` prints 8 pt."""
+    `numeric_from` on align right (up to `text_from`, a column from which text is left
+    aligned again; negative counts from the end); an optional totals row in bold; `compact`
+    prints 8 pt."""
     heads = [list(r) for r in header_rows] + [list(header)]
+    stop = len(header) + text_from if text_from is not None and text_from < 0 else text_from
+
+    def right(i: int) -> bool:
+        return i >= numeric_from and (stop is None or i < stop)
+
     data = [
         [h if isinstance(h, Paragraph) else cell(h, bold=True, compact=compact) for h in row]
         for row in heads
     ]
-    data += [
-        [cell(v, right=i >= numeric_from, compact=compact) for i, v in enumerate(row)]
-        for row in rows
-    ]
+    data += [[cell(v, right=right(i), compact=compact) for i, v in enumerate(row)] for row in rows]
     if total is not None:
         data.append(
-            [
-                cell(v, right=i >= numeric_from, bold=True, compact=compact)
-                for i, v in enumerate(total)
-            ]
+            [cell(v, right=right(i), bold=True, compact=compact) for i, v in enumerate(total)]
         )
     n_heads = len(heads)
     table = Table(data, colWidths=col_widths, repeatRows=n_heads)

@@ -10,9 +10,11 @@ def init_app(app: Flask) -> None:
     from proforient.core.ui import register_home_panel, register_nav
     from proforient.pdf.fonts import register_fonts
     from proforient.reports import cli, dashboard, views
+    from proforient.schools import register_school_tab
 
     register_fonts()
     app.register_blueprint(views.bp)
     register_nav(app, "Отчёты", "reports.index", (Role.DEPARTMENT, Role.SCHOOL), order=70)
     register_home_panel(app, dashboard.home_panel, order=5)
+    register_school_tab(app, "Показатели", "reports.school_page", order=60)
     cli.register(app)

@@ -4,6 +4,7 @@ that need attention, and the action plan's execution."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
@@ -11,12 +12,21 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
 from proforient.core.formatting import fmt_number, fmt_percent
 from proforient.core.timeutil import academic_year_label
-from proforient.indicators import BY_KEY, DEFINITIONS, FLAG_LABELS, History, IndicatorTable, Row
+from proforient.indicators import (
+    BY_KEY,
+    DEFINITIONS,
+    FLAG_LABELS,
+    History,
+    Indicator,
+    IndicatorTable,
+    Row,
+)
+from proforient.indicators.table import SUPPRESSED, min_group
 from proforient.pdf.charts import column_chart
 from proforient.pdf.document import build_pdf, frame_width
 from proforient.pdf.styles import HEADER_BG, styles
 from proforient.pdf.tables import data_table, layout_table
-from proforient.pdf.text import para
+from proforient.pdf.text import para, rich
 from proforient.plan.models import SECTIONS, ExecutionStatus
 from proforient.plan.services import PlanRow
 from proforient.reports.parts import heading, note, title_block
@@ -50,8 +60,8 @@ def district_pdf(history: History, table: IndicatorTable, plan: PlanSummary) -> 
     story += _dynamics(history, year)
     story.append(PageBreak())
     story += _schools(table)
-    story += _rankings(table)
     story += _attention(table)
+    story += _rankings(table)
     story += _plan(plan, year)
     return build_pdf(
         story,
@@ -113,142 +123,135 @@ def _dynamics(history: History, year: int) -> list[Flowable]:
     return out
 
 
-# Key indicators per school: (heading, value of a row).
-def _key_columns() -> list[tuple[str, callable]]:
-    def level(key):
-        return lambda r: (
-            f"{r[key].value_text} ({r[key].base_text})"
-            if r[key].value is not None
-            else (r[key].note or "—")
-        )
-
-    def share(key):
-        return lambda r: r[key].share_text or "—"
-
-    return [
-        ("Мероприятия", lambda r: r["events"].value_text),
-        ("Участия", lambda r: r["participations"].value_text),
-        ("Дети без повторов", lambda r: _cell(r["children"])),
-        ("Победители и призёры", lambda r: _sum_text(r["winners"], r["prizewinners"])),
-        ("Договоры", lambda r: r["agreements"].value_text),
-        ("Прошли пробы", lambda r: r["prof_trial_students"].value_text),
-        ("Удовл. обучающихся", level("students_satisfaction")),
-        ("Охват обучающихся", share("students_responses")),
-        ("Удовл. родителей", level("parents_satisfaction")),
-        ("Охват родителей", share("parents_responses")),
-    ]
+def _brief(ind: Indicator) -> str:
+    """A figure for a narrow cell: the value, «< 5 анк.» when suppressed, else a dash."""
+    if ind.value is not None:
+        return ind.value_text
+    return f"< {min_group()} анк." if ind.note == SUPPRESSED else "—"
 
 
-def _sum_text(a, b) -> str:
-    if a.value is None or b.value is None:
-        return "—"
-    return fmt_number(a.value + b.value)
+def _level(key: str) -> Callable[[Row], str]:
+    def text(r: Row) -> str:
+        ind = r[key]
+        return f"{ind.value_text} ({ind.base_text})" if ind.value is not None else _brief(ind)
+
+    return text
+
+
+def _share(key: str) -> Callable[[Row], str]:
+    return lambda r: r[key].share_text or "—"
+
+
+def _awards(r: Row) -> str:
+    a, b = r["winners"], r["prizewinners"]
+    return "—" if a.value is None or b.value is None else fmt_number(a.value + b.value)
+
+
+# The key indicators of a school's row: (column head, its text).
+KEY_COLUMNS: list[tuple[str, Callable[[Row], str]]] = [
+    ("Мероприятия", lambda r: _brief(r["events"])),
+    ("Участия", lambda r: _brief(r["participations"])),
+    ("Дети без повторов", lambda r: _cell(r["children"])),
+    ("Победители и призёры", _awards),
+    ("Договоры", lambda r: _brief(r["agreements"])),
+    ("Прошли пробы", lambda r: _brief(r["prof_trial_students"])),
+    ("Удовл. обучающихся", _level("students_satisfaction")),
+    ("Охват обучающихся", _share("students_responses")),
+    ("Удовл. родителей", _level("parents_satisfaction")),
+    ("Охват родителей", _share("parents_responses")),
+]
 
 
 def _schools(table: IndicatorTable) -> list[Flowable]:
     out: list[Flowable] = [heading("2. Образовательные организации", keep=False)]
-    columns = _key_columns()
-    header = ["№", "Образовательная организация", *[c for c, _f in columns], "Отметки"]
+    header = ["№", "Образовательная организация", *[c for c, _f in KEY_COLUMNS], "Отметки"]
     rows = [
-        [i, r.name, *[f(r) for _c, f in columns], "; ".join(f.label for f in r.flags)]
+        [i, r.name, *[f(r) for _c, f in KEY_COLUMNS], "; ".join(f.label for f in r.flags)]
         for i, r in enumerate(table.rows, start=1)
     ]
-    total = ["", "Итого по округу", *[f(table.district) for _c, f in columns], ""]
-    widths = [8 * mm, 50 * mm, *[17 * mm] * len(columns), 0]
+    total = ["", "Итого по округу", *[f(table.district) for _c, f in KEY_COLUMNS], ""]
+    widths = [8 * mm, 46 * mm, *[15.5 * mm] * len(KEY_COLUMNS), 0]
     widths[-1] = WIDTH - sum(widths)
-    out.append(data_table(header, rows, widths, numeric_from=2, total=total, compact=True))
+    out.append(
+        data_table(header, rows, widths, total=total, compact=True, numeric_from=2, text_from=-1)
+    )
     out.append(
         note(
             "Удовлетворённость — доля ответов «полностью» и «скорее удовлетворён(а)» (4–5 из 5) "
             "на вопросы индекса; в скобках — число анкет. Охват — анкеты ÷ обучающиеся опрошенных "
-            "классов."
-        )
-    )
-    return out
-
-
-def _ranked(rows: list[Row], key) -> list[tuple[int | None, Row, float | None]]:
-    scored = sorted(rows, key=lambda r: (key(r) is None, -(key(r) or 0), r.name))
-    out = []
-    rank = 0
-    for r in scored:
-        value = key(r)
-        if value is not None:
-            rank += 1
-        out.append((rank if value is not None else None, r, value))
-    return out
-
-
-def _rankings(table: IndicatorTable) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(60 * mm), heading("3. Рейтинги")]
-    by_satisfaction = _ranked(table.rows, Row.combined_satisfaction)
-    by_coverage = _ranked(table.rows, Row.combined_coverage)
-
-    def level(ind) -> str:
-        return ind.value_text if ind.value is not None else (ind.note or "—")
-
-    left = data_table(
-        ["Место", "ОО", "Вместе", "Обучающиеся", "Родители"],
-        [
-            [
-                rank or "—",
-                r.name,
-                fmt_percent(v) if v is not None else "—",
-                level(r["students_satisfaction"]),
-                level(r["parents_satisfaction"]),
-            ]
-            for rank, r, v in by_satisfaction
-        ],
-        [12 * mm, 48 * mm, 16 * mm, 24 * mm, 24 * mm],
-        numeric_from=2,
-        compact=True,
-    )
-    right = data_table(
-        ["Место", "ОО", "Вместе", "Обучающиеся", "Родители"],
-        [
-            [
-                rank or "—",
-                r.name,
-                fmt_percent(v) if v is not None else "—",
-                r["students_responses"].share_text or "—",
-                r["parents_responses"].share_text or "—",
-            ]
-            for rank, r, v in by_coverage
-        ],
-        [12 * mm, 48 * mm, 16 * mm, 24 * mm, 24 * mm],
-        numeric_from=2,
-        compact=True,
-    )
-    heads = [heading("По удовлетворённости", 3), heading("По охвату анкетированием", 3)]
-    out.append(layout_table([heads, [left, right]], [WIDTH / 2, WIDTH / 2]))
-    out.append(
-        note(
-            "«Вместе» — ответы обучающихся и родителей вместе; школы с недостаточным числом "
-            "ответов места не получают."
+            f"классов. «< {min_group()} анк.» — ответов меньше порога анонимности."
         )
     )
     return out
 
 
 def _attention(table: IndicatorTable) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(40 * mm), heading("4. Обратите внимание")]
-    any_flag = False
-    for code, label in FLAG_LABELS.items():
-        rows = table.flagged(code)
-        if not rows:
-            continue
-        any_flag = True
+    out: list[Flowable] = [heading("3. Обратите внимание")]
+    flagged = [(label, table.flagged(code)) for code, label in FLAG_LABELS.items()]
+    flagged = [(label, rows) for label, rows in flagged if rows]
+    if not flagged:
+        return [*out, para("Замечаний нет.", styles()["cell"])]
+    for label, rows in flagged:
+        names = "; ".join(r.name for r in rows)
         out.append(
-            para(
-                f"{label[0].upper()}{label[1:]} ({len(rows)}): "
-                + "; ".join(r.name for r in rows)
-                + ".",
+            rich(
+                "<b>{label}</b> ({n}): {names}.",
                 styles()["cell"],
+                label=label[0].upper() + label[1:],
+                n=len(rows),
+                names=names,
             )
         )
         out.append(Spacer(1, 1.5 * mm))
-    if not any_flag:
-        out.append(para("Замечаний нет.", styles()["cell"]))
+    return out
+
+
+def _ranked(rows: list[Row], key) -> tuple[list[tuple[int, Row, float]], list[Row]]:
+    """Schools with a figure, best first and numbered; and those without one."""
+    scored = [(key(r), r) for r in rows]
+    ranked = sorted(((v, r) for v, r in scored if v is not None), key=lambda p: (-p[0], p[1].name))
+    return [(i, r, v) for i, (v, r) in enumerate(ranked, start=1)], [
+        r for v, r in scored if v is None
+    ]
+
+
+def _ranking(title: str, ranked, unranked, cells) -> list[Flowable]:
+    out: list[Flowable] = [heading(title, 3)]
+    if not ranked:
+        return [*out, para("Данных для рейтинга нет.", styles()["cell"])]
+    out.append(
+        data_table(
+            ["Место", "ОО", "Вместе", "Обучающиеся", "Родители"],
+            [[rank, r.name, fmt_percent(v), *cells(r)] for rank, r, v in ranked],
+            [12 * mm, 50 * mm, 16 * mm, 22 * mm, 22 * mm],
+            numeric_from=2,
+            compact=True,
+        )
+    )
+    if unranked:
+        out.append(note("Без места: " + "; ".join(r.name for r in unranked) + "."))
+    return out
+
+
+def _rankings(table: IndicatorTable) -> list[Flowable]:
+    out: list[Flowable] = [CondPageBreak(60 * mm), heading("4. Рейтинги")]
+    satisfaction = _ranking(
+        "По удовлетворённости",
+        *_ranked(table.rows, Row.combined_satisfaction),
+        lambda r: [_brief(r["students_satisfaction"]), _brief(r["parents_satisfaction"])],
+    )
+    coverage = _ranking(
+        "По охвату анкетированием",
+        *_ranked(table.rows, Row.combined_coverage),
+        lambda r: [_share("students_responses")(r), _share("parents_responses")(r)],
+    )
+    out.append(layout_table([[satisfaction, coverage]], [WIDTH / 2, WIDTH / 2]))
+    out.append(
+        note(
+            "«Вместе» — ответы обучающихся и родителей вместе. Место получают школы, у которых "
+            "есть ответы сверх порога анонимности."
+        )
+    )
     return out
 
 

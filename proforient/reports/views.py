@@ -1,10 +1,9 @@
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
-from proforient.core.access import department_required, user_school_id
+from proforient.core.access import department_required, get_for_school_or_404
 from proforient.core.exports import content_disposition, xlsx_response
 from proforient.core.timeutil import reporting_year
-from proforient.extensions import db
 from proforient.indicators import GROUPS, indicator_table
 from proforient.indicators.facts import active_schools, first_year
 from proforient.pdf.document import pdf_response
@@ -79,15 +78,36 @@ def indicators_xlsx():
     return xlsx_response(wb, f"Показатели {_years(year)}.xlsx")
 
 
+def _active_school_or_404(school_id: int) -> School:
+    """An active school the viewer may see: a coordinator only their own (else 404)."""
+    school = get_for_school_or_404(School, school_id, school_attr="id")
+    if not school.active:
+        abort(404)
+    return school
+
+
+@bp.get("/schools/<int:school_id>")
+@login_required
+def school_page(school_id: int):
+    """The school's indicators of a year beside last year's, as the summary prints them."""
+    school = _active_school_or_404(school_id)
+    year = _year()
+    table = indicator_table(year)
+    return render_template(
+        "reports/school.html",
+        school=school,
+        year=year,
+        years=year_choices(),
+        row=table.row(school.id),
+        district=table.district,
+        groups=GROUPS,
+    )
+
+
 @bp.get("/schools/<int:school_id>.pdf")
 @login_required
 def school_summary(school_id: int):
-    own = user_school_id()
-    if own is not None and own != school_id:
-        abort(404)
-    school = db.get_or_404(School, school_id)
-    if not school.active:
-        abort(404)
+    school = _active_school_or_404(school_id)
     year = _year()
     summary = SummarySource(year, [school.id]).summary(school.id)
     if summary is None:
