@@ -24,6 +24,10 @@ class DefaultConfig:
     # the test suite uses a cheap one. Existing hashes keep working whatever it says.
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # How many reverse proxies (nginx …) stand in front of the app and set X-Forwarded-For,
+    # -Proto, -Host and -Port. 0: none, the headers are ignored (a client could forge them).
+    PROXY_COUNT = 0
+
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a methodist may keep a form open through the day
 
     # Uploaded files (agreement scans) live outside static/, under the instance folder.
