@@ -87,7 +87,7 @@ def refusal(login: str, address: str, now: datetime) -> Refusal | None:
     rows = db.session.execute(
         select(LoginThrottle.login, LoginThrottle.blocked_until).where(
             LoginThrottle.address == address,
-            LoginThrottle.login.in_({_login_key(login), ANY_LOGIN}),
+            LoginThrottle.login.in_((_login_key(login), ANY_LOGIN)),
             LoginThrottle.blocked_until > now,
         )
     ).all()
