@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from proforient.config import DefaultConfig
 from proforient.extensions import csrf, db, login_manager, migrate
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
 
+    trust_proxies(app)
     register_extensions(app)
     for name in FEATURES:
         importlib.import_module(name).init_app(app)
@@ -70,6 +72,20 @@ def instance_secret_key(instance_path: str) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client's address, scheme, host and port
+    from their X-Forwarded-* headers, so links and redirects say https:// and sign-in
+    throttling sees the client rather than the proxy. Without proxies the headers are
+    ignored: anyone could send them."""
+    count = app.config.get("PROXY_COUNT") or 0
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"PROXY_COUNT must be a whole number ≥ 0, not {count!r}")
+    if count:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
 
 
 def register_extensions(app: Flask) -> None:

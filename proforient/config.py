@@ -14,10 +14,19 @@ class DefaultConfig:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False  # set True behind HTTPS
+    SESSION_COOKIE_SECURE = False  # set True behind HTTPS; the remember cookie follows it
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    # werkzeug.security method for new password hashes ("scrypt", "pbkdf2:sha256:600000");
+    # the test suite uses a cheap one. Existing hashes keep working whatever it says.
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    # How many reverse proxies (nginx …) stand in front of the app and set X-Forwarded-For,
+    # -Proto, -Host and -Port. 0: none, the headers are ignored (a client could forge them).
+    PROXY_COUNT = 0
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a methodist may keep a form open through the day
 

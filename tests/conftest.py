@@ -17,6 +17,9 @@ from proforient.extensions import db
 from tests.factories import PASSWORD, make_school, make_user
 
 CHROMIUM = os.environ.get("PROFORIENT_CHROMIUM", "/usr/bin/chromium")
+# One PBKDF2 round instead of scrypt: a password check costs microseconds, not tens of
+# milliseconds, in a suite that signs in hundreds of times.
+CHEAP_HASH = "pbkdf2:sha256:1"
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -55,19 +58,22 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+def _settings(database_url: str, upload_folder: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_FOLDER": upload_folder,
+        "SERVER_NAME": None,
+        "PASSWORD_HASH_METHOD": CHEAP_HASH,
+    }
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
-            "WTF_CSRF_ENABLED": False,
-            "UPLOAD_FOLDER": str(instance / "uploads"),
-            "SERVER_NAME": None,
-        }
-    )
+    app = create_app(_settings(_database_url(tmp_path_factory), str(instance / "uploads")))
     app.test_client_class = IsolatedClient
     with app.app_context():
         app.extensions["test_seeded_rows"] = _reset_schema()
@@ -110,6 +116,26 @@ def _db(app):
     upload = app.config["UPLOAD_FOLDER"]
     if os.path.isdir(upload):
         shutil.rmtree(upload)
+
+
+@pytest.fixture
+def app_with(app):
+    """Makes another app on the test database, with some settings changed: a second
+    worker process, or an app configured as in production (behind a proxy, HTTPS)."""
+    made = []
+
+    def make(**overrides):
+        base = _settings(app.config["SQLALCHEMY_DATABASE_URI"], app.config["UPLOAD_FOLDER"])
+        other = create_app({**base, **overrides})
+        other.test_client_class = IsolatedClient
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -189,6 +215,7 @@ def live_server(app):
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
             "WTF_CSRF_ENABLED": True,
+            "PASSWORD_HASH_METHOD": CHEAP_HASH,
         }
     )
     server = make_server("127.0.0.1", 0, live, threaded=True)

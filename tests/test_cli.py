@@ -46,6 +46,6 @@ def test_users_create_refuses_bad_input(runner):
     assert "--school" in no_school.output
     short = runner.invoke(args=["users", "create", "y", "--role", "department"], input="short\n")
     assert short.exit_code != 0
-    assert "не короче 8" in short.output
+    assert "не короче 10" in short.output
     missing = runner.invoke(args=["users", "set-password", "ghost"], input="long-enough-1\n")
     assert "не найден" in missing.output

@@ -10,16 +10,20 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Войдите, чтобы открыть эту страницу."
     login_manager.login_message_category = "info"
+    # The remember-me cookie is as secret as the session cookie: HTTPS only when it is.
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        # The id carries the session version: a password change or deactivation
-        # ends every session opened before it.
-        pk, _, version = user_id.partition(":")
-        if not pk.isdigit() or not version.isdigit():
+        # The id carries the user's session token (User.get_id): signing out, a password
+        # change or deactivation replaces it, which ends every session and remember-me
+        # cookie opened before.
+        pk, _, token = user_id.partition(":")
+        if not pk.isdigit() or not token:
             return None
         user = db.session.get(models.User, int(pk))
-        if user is None or not user.active or user.session_version != int(version):
+        if user is None or not user.active or not user.has_session_token(token):
             return None
         return user
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from proforient.auth import services
 from proforient.auth.models import Role, User
+from proforient.auth.passwords import password_problem
 from proforient.extensions import db
 from proforient.schools.models import School
 
@@ -35,8 +36,9 @@ def create_command(login: str, role: str, school_id: int | None, full_name: str)
     else:
         school_id = None
     password = _read_password()
-    if len(password) < 8:
-        raise click.ClickException("Пароль должен быть не короче 8 символов.")
+    problem = password_problem(password, login)
+    if problem:
+        raise click.ClickException(problem)
     services.create_user(login, full_name or login, role, school_id, password=password)
     db.session.commit()
     click.echo(f"Пользователь «{login}» создан.")
@@ -45,17 +47,19 @@ def create_command(login: str, role: str, school_id: int | None, full_name: str)
 @users_cli.command("set-password")
 @click.argument("login")
 def set_password_command(login: str):
-    """Set a user's password from a prompt or standard input."""
+    """Set a user's password from a prompt or standard input.
+
+    Ends the user's sessions and lifts any wait that wrong passwords put on the login."""
     user = db.session.scalar(select(User).where(User.login == login))
     if user is None:
         raise click.ClickException(f"Пользователь «{login}» не найден.")
     password = _read_password()
-    if len(password) < 8:
-        raise click.ClickException("Пароль должен быть не короче 8 символов.")
-    user.set_password(password)
-    user.must_change_password = False
+    problem = password_problem(password, login, user)
+    if problem:
+        raise click.ClickException(problem)
+    services.set_password_by_admin(user, password)
     db.session.commit()
-    click.echo(f"Пароль пользователя «{login}» изменён.")
+    click.echo(f"Пароль пользователя «{login}» изменён; ожидание после неверных паролей снято.")
 
 
 def register(app: Flask) -> None:

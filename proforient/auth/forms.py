@@ -4,10 +4,9 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from proforient.auth.models import Role, User
+from proforient.auth.passwords import password_problem
 from proforient.extensions import db
 from proforient.schools.models import School
-
-MIN_PASSWORD = 8
 
 
 class LoginForm(FlaskForm):
@@ -18,13 +17,7 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Текущий пароль", validators=[DataRequired("Введите текущий пароль.")])
-    new = PasswordField(
-        "Новый пароль",
-        validators=[
-            DataRequired("Введите новый пароль."),
-            Length(min=MIN_PASSWORD, message=f"Не короче {MIN_PASSWORD} символов."),
-        ],
-    )
+    new = PasswordField("Новый пароль", validators=[DataRequired("Введите новый пароль.")])
     confirm = PasswordField(
         "Новый пароль ещё раз",
         validators=[
@@ -32,6 +25,18 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new", "Пароли не совпадают."),
         ],
     )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_new(self, field):
+        # Whether it equals the current password is checked by the view, once the current
+        # password is proven: checked here, the field would let anyone holding a session
+        # test guesses of the password.
+        problem = password_problem(field.data, self.user.login)
+        if problem:
+            raise ValidationError(problem)
 
 
 def school_choices(include_blank: bool = True) -> list[tuple[str, str]]:

@@ -1,7 +1,10 @@
+import secrets
 from datetime import datetime
+from hmac import compare_digest
 
+from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,9 +21,17 @@ class Role:
     CHOICES = list(LABELS.items())
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 class User(Audited, UserMixin, db.Model):
     __tablename__ = "user"
-    __audit_exclude__ = ("session_version", "last_login_at", "failed_logins", "locked_until")
+    __audit_exclude__ = ("session_token", "last_login_at")
     __audit_secret__ = ("password_hash",)
     __table_args__ = (
         CheckConstraint("role IN ('department', 'school')", name="role_known"),
@@ -42,13 +53,11 @@ class User(Audited, UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # A password the department generated must be changed at the first sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    # Bumped on password change or deactivation: every older session stops working.
-    session_version: Mapped[int] = mapped_column(default=1)
+    # A random secret inside every session and remember-me cookie of this user (see
+    # get_id). Replaced on sign-out, password change and deactivation, which ends every
+    # session and remember-me cookie issued before, on every device.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None]
-    # Guessing protection: after MAX_FAILED_LOGINS wrong passwords in a row the account
-    # waits LOCK_MINUTES before it accepts another attempt.
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school = relationship("School", back_populates="users")
@@ -72,14 +81,46 @@ class User(Audited, UserMixin, db.Model):
         return Role.LABELS.get(self.role, self.role)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        # What Flask-Login keeps in the session and in the remember-me cookie.
+        return f"{self.id}:{self.session_token}"
+
+    def has_session_token(self, token: str) -> bool:
+        return self.session_token is not None and compare_digest(self.session_token, token)
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this user stops working."""
+        self.session_token = new_session_token()
 
     def get_user_pk(self) -> int:
         return self.id
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
-        self.session_version = (self.session_version or 0) + 1
+        """Stores a new password and ends the user's sessions (the caller signs the
+        current one in again if it should stay)."""
+        self.password_hash = hash_password(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins, counted per login and client address, and per address alone
+    (login ""), so a guesser is slowed down without locking the owner out. Rows whose
+    last failure is older than a day mean nothing and are deleted."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (
+        UniqueConstraint("address", "login"),
+        CheckConstraint("failures >= 0", name="failures_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    login: Mapped[str] = mapped_column(String(64))  # "" for every login from the address
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)
+    blocked_until: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<LoginThrottle {self.login!r}@{self.address} {self.failures}>"

@@ -1,6 +1,9 @@
+from math import ceil
+
 from flask import (
     Blueprint,
     Flask,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -9,18 +12,36 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy import or_, select
 
-from proforient.auth import services
+from proforient.auth import services, throttle
 from proforient.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from proforient.auth.models import Role, User
+from proforient.auth.passwords import password_problem
 from proforient.core.access import department_required
 from proforient.core.formatting import plural
+from proforient.core.timeutil import to_local, utcnow
 from proforient.core.urls import is_local_path
 from proforient.extensions import db
 from proforient.schools.models import School
 
 bp = Blueprint("auth", __name__)
+
+
+def try_later_message(refused: services.TryLater) -> str:
+    """«… Повторите через 2 минуты (в 14:35).» — how long, and when by the clock."""
+    refusal = refused.refusal
+    seconds = max(1, ceil((refusal.until - utcnow()).total_seconds()))
+    if seconds < 60:
+        when = f"через {seconds} {plural(seconds, 'секунду', 'секунды', 'секунд')}"
+    else:
+        minutes = ceil(seconds / 60)
+        at = to_local(refusal.until).strftime("%H:%M")
+        when = f"через {minutes} {plural(minutes, 'минуту', 'минуты', 'минут')} (в {at})"
+    if refusal.whole_address:
+        return f"С вашего адреса было слишком много неверных паролей. Повторите {when}."
+    return f"Слишком много неверных паролей подряд. Повторите {when}."
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,17 +51,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.login.data, form.password.data)
-        except services.AccountLocked as locked:
-            user = None
-            form.password.errors.append(
-                "Слишком много неудачных попыток входа. Повторите через "
-                f"{locked.minutes} {plural(locked.minutes, 'минуту', 'минуты', 'минут')}."
+            user = services.authenticate(
+                form.login.data, form.password.data, throttle.client_address()
             )
+        except services.TryLater as refused:
+            user = None
+            form.password.errors.append(try_later_message(refused))
         else:
             if user is None:
                 form.password.errors.append("Неверный логин или пароль.")
-        db.session.commit()  # the failure count, or the time of this sign-in
+        db.session.commit()  # the failure counts, or the time of this sign-in
         if user is not None:
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
@@ -50,26 +70,44 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # A new session token: this session, a stolen copy of its cookie and every
+        # remember-me cookie of the user stop working on the server, not just here.
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
-    flash("Вы вышли из системы.", "info")
+    flash("Вы вышли из системы на всех устройствах.", "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm()
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(user=user)
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            form.current.errors.append("Текущий пароль введён неверно.")
+        try:
+            known = services.check_current_password(
+                user, form.current.data, throttle.client_address()
+            )
+        except services.TryLater as refused:
+            form.current.errors.append(try_later_message(refused))
         else:
-            user = current_user._get_current_object()
-            user.set_password(form.new.data)
-            user.must_change_password = False
-            db.session.commit()
-            login_user(user)  # the session id carries the new version
-            flash("Пароль изменён.", "success")
-            return redirect(url_for("core.index"))
+            if not known:
+                form.current.errors.append("Текущий пароль введён неверно.")
+            elif problem := password_problem(form.new.data, user.login, user):
+                form.new.errors.append(problem)
+            else:
+                services.change_password(user, form.new.data)
+                db.session.commit()
+                # The new token ended every session; this one goes on, and keeps its
+                # remember-me cookie if it had one.
+                cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+                remembered = cookie in request.cookies
+                login_user(user, remember=remembered)
+                flash("Пароль изменён. На других устройствах нужно войти заново.", "success")
+                return redirect(url_for("core.index"))
+        db.session.commit()  # the failure count
     return render_template("auth/password.html", form=form)
 
 

@@ -1,13 +1,15 @@
 import click
-from flask import Flask, url_for
+from flask import Flask
 
 from proforient.core.formatting import fmt_number, plural
 from proforient.extensions import db
+from proforient.surveys.links import survey_url
 from proforient.surveys.models import Audience, Campaign
 from proforient.surveys.services import open_links
 from proforient.surveys.tallies import KEY, differences, rebuild_tallies
 
 SHOWN_DIFFERENCES = 50
+LOCAL_ADDRESS = "http://127.0.0.1:5000"
 
 
 def register(app: Flask) -> None:
@@ -15,22 +17,21 @@ def register(app: Flask) -> None:
     @click.option("--campaign", "campaign_id", type=int, help="Только этот опрос (id).")
     @click.option(
         "--base-url",
-        default="http://127.0.0.1:5000",
-        show_default=True,
-        help="Адрес сервера, как его видят респонденты.",
+        help="Адрес сервера, как его видят респонденты "
+        f"(по умолчанию PUBLIC_BASE_URL, без него {LOCAL_ADDRESS}).",
     )
-    def survey_links(campaign_id: int | None, base_url: str):
+    def survey_links(campaign_id: int | None, base_url: str | None):
         """Ссылки открытых опросов: школа, аудитория, адрес (через табуляцию)."""
         if campaign_id is not None and db.session.get(Campaign, campaign_id) is None:
             raise click.ClickException(f"Опроса с id {campaign_id} нет.")
-        base = base_url.rstrip("/")
-        with app.test_request_context():
+        # With neither --base-url nor PUBLIC_BASE_URL, links name the address `make run`
+        # serves on, as a request to it would.
+        with app.test_request_context(base_url=LOCAL_ADDRESS):
             for short_name, audience, token, cid in open_links():
                 if campaign_id is not None and cid != campaign_id:
                     continue
-                path = url_for("respond.form", token=token)
                 label = Audience.LABELS.get(audience, audience)
-                click.echo(f"{short_name}\t{label}\t{base}{path}")
+                click.echo(f"{short_name}\t{label}\t{survey_url(token, base_url)}")
 
     @app.cli.command("survey-tallies")
     @click.option("--check", is_flag=True, help="Сверить счётчики с ответами (по умолчанию).")

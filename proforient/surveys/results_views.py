@@ -6,7 +6,6 @@ school (another school's id, or a campaign their school is not in, gives 404).""
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -24,6 +23,7 @@ from proforient.pdf.document import pdf_response
 from proforient.schools.models import School
 from proforient.surveys import exports, invitations
 from proforient.surveys import results as svc
+from proforient.surveys.links import survey_url
 from proforient.surveys.models import Campaign, CampaignSchool, OneTimeCode
 from proforient.surveys.submission import build_spec
 
@@ -203,19 +203,12 @@ def _link_for(campaign_id: int, school_id: int) -> tuple[Campaign, CampaignSchoo
     return campaign, row[0], row[1]
 
 
-def public_url(token: str) -> str:
-    """The respondent link as printed: PUBLIC_BASE_URL (the address phones reach) if set,
-    else the address this request came to."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return base.rstrip("/") + url_for("respond.form", token=token)
-
-
 @bp.get("/schools/<int:school_id>/invitation.pdf")
 @login_required
 def invitation(campaign_id: int, school_id: int):
     campaign, link, school = _link_for(campaign_id, school_id)
     spec = build_spec(campaign.questionnaire_id)
-    content = invitations.invitation_pdf(campaign, school, public_url(link.token), spec.minutes)
+    content = invitations.invitation_pdf(campaign, school, survey_url(link.token), spec.minutes)
     return pdf_response(content, f"Приглашение — {school.short_name}.pdf".replace("/", "-"))
 
 
@@ -244,7 +237,7 @@ def slips(campaign_id: int, school_id: int):
         return redirect(
             url_for("surveys.campaign_codes", campaign_id=campaign.id, school_id=school.id)
         )
-    content = invitations.slips_pdf(campaign, school, public_url(link.token), by_grade)
+    content = invitations.slips_pdf(campaign, school, survey_url(link.token), by_grade)
     suffix = f" — {grade} класс" if grade is not None else ""
     name = f"Коды — {school.short_name}{suffix}.pdf".replace("/", "-")
     return pdf_response(content, name)
