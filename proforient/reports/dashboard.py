@@ -73,7 +73,21 @@ def form_states(year: int, school_id: int | None) -> list[FormState]:
     ]
 
 
-def open_turnout(school_id: int | None) -> list[tuple[Campaign, surveys.Turnout]]:
+# Above this many schools a chart shows the lowest turnouts and those over 100 % only.
+CHART_ROWS = 30
+
+
+def chart_rows(turnout: surveys.Turnout) -> list[surveys.TurnoutRow]:
+    """The schools a turnout chart shows, highest rate first."""
+    rows = sorted(turnout.rows, key=lambda r: (-r.rate_key, r.school.short_name))
+    if len(rows) <= CHART_ROWS:
+        return rows
+    over = [r for r in rows if (r.rate or 0) > 1]
+    return over + rows[-(CHART_ROWS // 2) :]
+
+
+def open_turnout(school_id: int | None):
+    """(campaign, turnout, the rows its chart shows) for each campaign open now."""
     now = utcnow()
     campaigns = db.session.scalars(
         select(Campaign)
@@ -84,7 +98,7 @@ def open_turnout(school_id: int | None) -> list[tuple[Campaign, surveys.Turnout]
     for campaign in campaigns:
         turnout = surveys.turnout(campaign, school_id)
         if turnout.rows:
-            out.append((campaign, turnout))
+            out.append((campaign, turnout, chart_rows(turnout)))
     return out
 
 
