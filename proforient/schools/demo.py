@@ -151,7 +151,7 @@ class Profile:
     """How a demo school behaves. Pairs are (the year before the reporting year, the
     reporting year), both relative to today (`core.timeutil.reporting_year`)."""
 
-    story: str
+    story: str  # what the school shows, for whoever reads or changes this table
     # Satisfaction level of students (share of index answers in the top two points);
     # parents answer a little warmer.
     satisfaction: tuple[float, float]
