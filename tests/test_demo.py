@@ -39,14 +39,15 @@ def _by_name(overview: results.Overview) -> dict[str, results.SchoolFigures]:
     return {row.school.short_name: row for row in overview.rows}
 
 
-@pytest.fixture
-def demo(runner):
+def test_demo_district_tells_its_story(runner, client, auth):
+    """One load of the demo (it takes a few seconds), then each feature's view of it."""
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    return result
+    _survey_results_show_the_profiles(client, auth)
+    _registry_and_forms_follow_the_profiles()
 
 
-def test_survey_results_show_the_profiles(demo, client, auth):
+def _survey_results_show_the_profiles(client, auth):
     year = reporting_year()
     now = _overviews(year)
     before = _overviews(year - 1)
@@ -100,7 +101,7 @@ def test_survey_results_show_the_profiles(demo, client, auth):
     assert differences() == []
 
 
-def test_registry_and_forms_follow_the_profiles(demo):
+def _registry_and_forms_follow_the_profiles():
     year = reporting_year()
     ids = {s.short_name: s.id for s in db.session.scalars(select(School))}
     now, before = events.school_table(year), events.school_table(year - 1)
