@@ -1,5 +1,7 @@
 """Demo partners and agreements: colleges, university branches and local employers; most
-schools hold agreements, some expire soon, some have expired, a few schools have none.
+schools hold agreements, some expire soon, some have expired, the schools whose profile
+says so (`schools.demo.PROFILES`) have none, and the lyceum works with a university and
+employers.
 
 Dates are relative to today, so «истекает» and «истёк» stay true whenever the demo loads.
 Idempotent: partners are matched by name, agreements by school, partner and number.
@@ -203,9 +205,6 @@ SUBJECTS = {
     "udo": "Мастер-классы, кружки технической направленности",
 }
 
-# Schools (by index in schools.demo.SCHOOLS) left without any agreement.
-WITHOUT = {9, 12, 13}
-
 # (school index, partner key, number, signed days ago, starts days ago, ends in days or None,
 #  terminated days ago or None, demo scan)
 AGREEMENTS = [
@@ -213,7 +212,7 @@ AGREEMENTS = [
     (0, "agro", "3", 700, 700, 35, None, True),
     (0, "czn", "27-ТН", 250, 245, None, None, False),
     (0, "nhtk_dup", "б/н", 180, 180, 185, None, False),
-    (1, "skfu", "112-ПК", 500, 490, 240, None, True),
+    (1, "skfu", "112-ПК", 700, 690, 240, None, True),
     (1, "crb", "8", 420, 420, -20, None, False),
     (2, "skfu", "113-ПК", 500, 490, 240, None, False),
     (2, "sgau", "СФ-45", 380, 365, 52, None, False),
@@ -223,16 +222,18 @@ AGREEMENTS = [
     (4, "kat", "17", 800, 790, -95, None, False),
     (4, "kat", "44", 60, 60, 1035, None, True),
     (5, "net", "32/2", 320, 310, 400, None, False),
-    (5, "elevator", "12-Д", 450, 440, 12, None, False),
+    (5, "elevator", "12-Д", 650, 640, 12, None, False),
     (6, "kolhoz", "2", 1000, 1000, None, None, False),
     (6, "kat", "18", 800, 790, 290, None, False),
     (7, "sgpk", "205", 300, 300, 430, 40, False),
     (7, "czn", "31-ТН", 240, 240, None, None, False),
     (8, "elevator", "15-Д", 200, 200, 520, None, False),
-    (10, "nhtk", "21/ПП", 350, 340, 15, None, False),
-    (11, "agro", "7", 500, 500, -3, None, False),
+    (10, "nhtk", "21/ПП", 750, 740, 15, None, False),
+    (11, "agro", "7", 800, 800, -3, None, False),
     (11, "czn", "35-ТН", 220, 220, None, None, False),
-    (14, "skfu", "120-ПК", 400, 400, 680, None, False),
+    (14, "skfu", "120-ПК", 760, 750, 330, None, True),
+    (14, "crb", "16-М", 820, 810, None, None, False),
+    (14, "agro", "9", 420, 410, 310, None, False),
     (14, "sgpk", "210", 280, 280, 58, None, False),
     (14, "cdt", "9", 600, 600, None, None, False),
     (15, "crb", "11", 330, 330, 400, None, False),
@@ -261,7 +262,7 @@ def _scan_pdf(title: str, lines: list[str]) -> bytes:
 
 
 def load() -> str | None:
-    from proforient.schools.demo import SCHOOLS
+    from proforient.schools.demo import SCHOOLS, profile
 
     schools = {s.short_name: s for s in db.session.scalars(select(School))}
     if not schools:
@@ -297,10 +298,8 @@ def load() -> str | None:
     )
     added = scans = 0
     for index, key, number, signed, starts, ends, terminated, with_scan in AGREEMENTS:
-        if index in WITHOUT or index >= len(SCHOOLS):
-            continue
         school = schools.get(SCHOOLS[index][1])
-        if school is None:
+        if school is None or not profile(school.short_name).agreements:
             continue
         partner = partners[key]
         if (school.id, partner.id, number) in existing:
@@ -337,9 +336,10 @@ def load() -> str | None:
             scans += 1
     db.session.flush()
     linked = _link_demo_events(partners)
+    without = sum(not profile(row[1]).agreements for row in SCHOOLS)
     return (
         f"Договоры: партнёров добавлено {added_partners}, договоров {added} "
-        f"(со сканами {scans}); без договоров {len(WITHOUT)} школы; "
+        f"(со сканами {scans}); без договоров {without} школы; "
         f"мероприятий связано с партнёрами {linked}."
     )
 

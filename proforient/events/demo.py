@@ -1,10 +1,13 @@
-"""Demo registry: three academic years of events of a rural district, with participation.
+"""Demo registry: the events of a rural district with each school's participation, from
+two years before the reporting year up to the current academic year.
 
 The current year (by today's date) is filled up to today, with the rest of the year's
-plan in the registry; the previous year is complete (the spring monitoring reports on
-it); the year before gives the comparison. Numbers come from a seeded random generator,
-so every run makes the same district. Idempotent: events already present (same title,
-date and level) are skipped.
+plan in the registry; the reporting year is complete (the summaries report on it); the
+years before give the comparison. How often a school takes part and how it wins follows
+its profile (`schools.demo.PROFILES`): the lyceum is everywhere and brings prizes home,
+the school that fell this year goes to fewer events with fewer children. Numbers come from a seeded
+random generator, so every run makes the same district. Idempotent: events already
+present (same title, date and level) are skipped.
 """
 
 import random
@@ -13,7 +16,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from proforient.core.timeutil import current_academic_year, local_today
+from proforient.core.timeutil import current_academic_year, local_today, reporting_year
 from proforient.events.models import (
     Event,
     EventFormat,
@@ -25,6 +28,7 @@ from proforient.events.models import (
 )
 from proforient.events.reference import ensure_reference_data
 from proforient.extensions import db
+from proforient.schools.demo import SCHOOLS, profile
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
 
@@ -419,30 +423,45 @@ CATALOGUE = [
     ),
 ]
 
-# School-level events held by the first few demo schools (by index in schools.demo).
+# School-level events of a few demo schools (by index in schools.demo.SCHOOLS).
 SCHOOL_EVENTS = [
     (0, "Неделя профориентации «Мир профессий»", "master_class", 11, 17, 5, (5, 11)),
     (1, "Школьная выставка «Профессии наших родителей»", "exhibition", 3, 14, 5, (1, 7)),
     (2, "Профориентационный квест «Мой выбор»", "contest", 2, 5, 1, (8, 10)),
     (4, "Встреча с выпускниками «Моя профессия»", "forum", 12, 20, 1, (9, 11)),
+    (14, "Конференция лицеистов «Инженерный старт»", "forum", 2, 26, 1, (8, 11)),
+    (14, "Профессиональные пробы в лабораториях филиала СКФУ", "prof_trial", 4, 16, 2, (10, 11)),
 ]
+# Contests, olympiads and championships above the municipal level: where a strong
+# school's wins show.
+HIGH_LEVELS = {L.REGIONAL, L.FEDERAL, L.INTERNATIONAL}
 
 
 def _day(year: int, month: int, day: int) -> date:
     return date(year if month >= 9 else year + 1, month, day)
 
 
-def _counts(rng: random.Random, t: Template, base: int, awards: bool) -> dict:
+def _counts(
+    rng: random.Random,
+    t: Template,
+    base: int,
+    awards: bool,
+    engagement: float = 1.0,
+    strength: float = 1.0,
+) -> dict:
+    """Participation of one school: `engagement` scales how many children go, `strength`
+    (the profile's awards) how often and how much they win."""
     if t.grades is None:  # teachers' seminar or parents' meeting
         return {"participants": 0, "teachers": rng.randint(1, 4)}
-    participants = max(1, round(base * t.rate * rng.uniform(0.6, 1.3)))
+    participants = max(1, round(base * t.rate * engagement * rng.uniform(0.6, 1.3)))
     participants = min(participants, max(base, 1))
     ovz = round(participants * rng.uniform(0, 0.07))
     disabled = min(ovz, round(ovz * rng.uniform(0, 0.5)))
     winners = prizewinners = 0
-    if awards and rng.random() < 0.45:
-        winners = min(participants, rng.choice((0, 1, 1, 2)))
-        prizewinners = min(participants - winners, rng.randint(0, 3))
+    if awards and rng.random() < min(0.95, 0.45 * strength):
+        extra = round(strength - 1) if t.level in HIGH_LEVELS else 0
+        winners = min(participants, rng.choice((0, 1, 1, 2)) + extra)
+        prizewinners = min(participants - winners, rng.randint(0, 3) + extra)
     return {
         "participants": participants,
         "ovz": ovz,
@@ -467,14 +486,17 @@ def load() -> str:
     }
     today = local_today()
     current = current_academic_year()
-    years = [current - 2, current - 1, current]
+    reporting = reporting_year(today)
+    years = list(range(reporting - 2, current + 1))
+    profiles = {s.id: profile(s.short_name) for s in schools}
+    by_name = {s.short_name: s for s in schools}
     added_events = added_rows = 0
     # «Впервые в году» is known in most schools, not all: as in real monitoring.
     knows_distinct = {s.id: (s.id * 7) % 10 < 7 for s in schools}
 
     for offset, year in enumerate(years):
         rng = random.Random(f"proforient-events-{year}")
-        growth = 0.85 + 0.1 * offset  # participation grows year on year
+        growth = 0.9 + 0.07 * offset  # schools join more events, with more children, each year
         covered = {s.id: 0 for s in schools}
         plan = []
         for t in CATALOGUE:
@@ -508,11 +530,15 @@ def load() -> str:
                 continue  # planned, not held yet
             db.session.flush()
             for school in schools:
-                if rng.random() > min(1.0, t.reach * growth):
+                p = profiles[school.id]
+                engagement = p.engagement[0 if year < reporting else 1]
+                # A strong school sends a team to every competition above the district.
+                ambition = p.awards if t.awards and t.level in HIGH_LEVELS else 1.0
+                if rng.random() > min(1.0, t.reach * growth * engagement * ambition):
                     continue
                 grades = range(t.grades[0], t.grades[1] + 1) if t.grades else ()
                 base = sum(enrolment[school.id][g] for g in grades)
-                values = _counts(rng, t, base, t.awards)
+                values = _counts(rng, t, base, t.awards, engagement * growth, p.awards)
                 if knows_distinct[school.id] and values["participants"]:
                     seniors = sum(enrolment[school.id][g] for g in range(6, 12)) or 1
                     fresh_share = max(0.0, 1 - covered[school.id] / seniors)
@@ -523,9 +549,9 @@ def load() -> str:
                 added_rows += 1
 
         for index, title, form, month, day, days, grades in SCHOOL_EVENTS:
-            if index >= len(schools):
+            school = by_name.get(SCHOOLS[index][1])
+            if school is None:
                 continue
-            school = schools[index]
             start = _day(year, month, day)
             key = (normalize_title(title), start, L.SCHOOL)
             if key in existing:

@@ -1,16 +1,19 @@
-"""Demo: reporting periods and forms of the demo district for 2024/2025 and 2025/2026.
+"""Demo: reporting periods and forms of the demo district for the reporting year and the
+year before (`core.timeutil.reporting_year`), so the dates stay true whenever it loads.
 
-Demo «today» is 26.11.2026: the monitoring of 2025/2026 closed on 31.05.2026; the
-graduate form of 2025/2026 (June 2026 graduates) was due on 30.09.2026 and the department
-extended it to 15.12.2026, so the first school (the demo coordinator's) still has a draft.
-Most schools submitted, a few are drafts or returned, one school has not started.
+On 2 December 2026 the reporting year is 2025/2026: its monitoring closed on 31.05.2026;
+its graduate form (June 2026 graduates) was due on 30.09.2026 and the department extended
+it to 15.12.2026, so the demo coordinator's school still has a draft. The graduate form of
+the reporting year exists only once its September has come. Which school submitted, left a
+draft, was returned or has not started is its profile's (`schools.demo.PROFILES`).
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from proforient.auth.models import User
+from proforient.core.timeutil import local_today, reporting_year
 from proforient.extensions import db
 from proforient.monitoring import services
 from proforient.monitoring.models import (
@@ -19,23 +22,27 @@ from proforient.monitoring.models import (
     PeriodKind,
     Status,
 )
-from proforient.schools.demo import SCHOOLS
+from proforient.schools.demo import SCHOOLS, profile
 from proforient.schools.models import School
 
-PERIODS = [
-    (PeriodKind.MONITORING, 2024, None, None),
-    (PeriodKind.GRADUATES, 2024, None, None),
-    (PeriodKind.MONITORING, 2025, None, None),
-    (PeriodKind.GRADUATES, 2025, date(2026, 9, 1), date(2026, 12, 15)),
-]
 
-# School index in SCHOOLS -> state other than «submitted», per (kind, year).
-NOT_SUBMITTED = {
-    (PeriodKind.MONITORING, 2024): {9: Status.DRAFT},
-    (PeriodKind.GRADUATES, 2024): {13: None},
-    (PeriodKind.MONITORING, 2025): {5: Status.RETURNED, 9: Status.DRAFT, 13: None},
-    (PeriodKind.GRADUATES, 2025): {0: Status.DRAFT, 4: Status.RETURNED, 7: Status.DRAFT, 13: None},
-}
+def periods(today: date) -> list[tuple[str, int, int, date | None, date | None]]:
+    """(kind, year, 0 or 1 — the year before the reporting year or the reporting year,
+    opens, closes); None dates: the defaults. The reporting year's graduate period was
+    extended to 15 December (or a week from today, if later)."""
+    reporting = reporting_year(today)
+    out = []
+    for offset, year in enumerate((reporting - 1, reporting)):
+        out.append((PeriodKind.MONITORING, year, offset, None, None))
+        opens, closes = PeriodKind.default_dates(PeriodKind.GRADUATES, year)
+        if offset == 0:
+            out.append((PeriodKind.GRADUATES, year, offset, None, None))
+        elif today >= opens:
+            extended = max(date(year + 1, 12, 15), today + timedelta(days=7))
+            out.append((PeriodKind.GRADUATES, year, offset, opens, extended))
+    return out
+
+
 RETURN_COMMENTS = {
     PeriodKind.MONITORING: "Число трудоустроенных несовершеннолетних не совпадает с данными "
     "центра занятости (у них 9 человек). Уточните, пожалуйста, и отправьте форму снова.",
@@ -66,6 +73,13 @@ SUMMARIES = [
     "Нужны консультации педагога-психолога для 9 классов.",
 ]
 
+# The year a school's career-guidance teacher left (its profile's engagement fell).
+SUMMARY_FELL = (
+    "Педагог-навигатор уволился в сентябре, замену нашли только в январе. Мероприятий и "
+    "профессиональных проб меньше, чем в прошлом году; планируем восстановить договор с "
+    "техникумом и экскурсии на предприятия."
+)
+
 # Shares of the categories (in questionnaire order), for believable numbers.
 SHARES = {
     9: [0.46, 0.04, 0.24, 0.16, 0.02, 0.01, 0.01, 0.01, 0.03, 0.02],
@@ -94,10 +108,11 @@ def _spread(n: int, totals: list[int]) -> list[int]:
     return out
 
 
-def _graduate_values(enrolment: dict[int, int], seed: int, year: int):
+def _graduate_values(enrolment: dict[int, int], seed: int, offset: int):
+    """`offset`: 0 for the year before the reporting year, 1 for the reporting year."""
     values = services.empty_graduate_values()
     for grade in GRADUATE_GRADES:
-        wobble = 1 + (((seed * 5 + year + grade) % 7) - 3) / 30
+        wobble = 1 + (((seed * 5 + offset + grade) % 7) - 3) / 30
         total = round(enrolment.get(grade, 0) * wobble)
         totals = _split(total, SHARES[grade])
         orphans = _spread(min((seed + grade) % 3, total), totals)
@@ -110,14 +125,18 @@ def _graduate_values(enrolment: dict[int, int], seed: int, year: int):
     return values
 
 
-def _monitoring_data(school: School, enrolment: dict[int, int], seed: int, year: int) -> dict:
+def _monitoring_data(school: School, enrolment: dict[int, int], seed: int, offset: int) -> dict:
+    """`offset`: 0 for the year before the reporting year, 1 for the reporting year."""
     senior = sum(enrolment.get(g, 0) for g in (8, 9, 10, 11))
-    employed = round(senior * (0.05 + ((seed + year) % 5) * 0.015))
+    employed = round(senior * (0.05 + ((seed + offset) % 5) * 0.015))
     advanced = school.kind in ("Лицей", "Гимназия")
+    p = profile(school.short_name)
+    strength = min(p.awards, 2.0)
+    fell = offset == 1 and p.engagement[1] < 0.8 * p.engagement[0]
     sites = {
         "sites_municipal": 1 if seed % 3 == 0 else 0,
-        "sites_regional": 1 if seed in (2, 14) else 0,
-        "sites_federal": 1 if seed == 14 and year == 2025 else 0,
+        "sites_regional": 1 if school.kind in ("Лицей", "Гимназия") else 0,
+        "sites_federal": 1 if school.kind == "Лицей" and offset == 1 else 0,
     }
     names = [SITE_NAMES[k.removeprefix("sites_")] for k, n in sites.items() if n]
     return {
@@ -129,11 +148,19 @@ def _monitoring_data(school: School, enrolment: dict[int, int], seed: int, year:
         "minors_employed": employed,
         "minors_employed_orphans": min(employed, seed % 3 == 1),
         "minors_employed_registered": min(employed, seed % 4),
-        "incentive_measures": 1 + (seed + year) % 4,
-        "children_rewarded": 4 + (seed * 7 + year) % 23,
+        "incentive_measures": 1 + (seed + offset) % 4,
+        "children_rewarded": round((4 + (seed * 7 + offset) % 23) * strength),
         "profminimum_level": "advanced" if advanced else ("basic" if seed % 4 == 3 else "main"),
-        "summary": SUMMARIES[(seed + year) % len(SUMMARIES)],
+        "summary": SUMMARY_FELL if fell else SUMMARIES[(seed + offset) % len(SUMMARIES)],
     }
+
+
+def _days(opens_on: date, today: date, seed: int) -> list[date]:
+    """When a school started its form, saved it and got it back: office days after the
+    period opened, none after today."""
+    opened, latest = opens_on.toordinal(), today.toordinal()
+    started = max(opened, min(opened + (seed * 3) % 20, latest - 5))
+    return [date.fromordinal(min(started + shift, latest)) for shift in (0, 2, 5)]
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -148,44 +175,40 @@ def load() -> str:
         return "Мониторинг: нет демо-школ."
     coordinator = db.session.scalar(select(User).where(User.login == "school"))
 
-    periods = {}
-    added_periods = 0
-    for kind, year, opens, closes in PERIODS:
+    today = local_today()
+    added_periods = added = 0
+    for kind, year, offset, opens, closes in periods(today):
         period = services.find_period(kind, year)
         if period is None:
             period = services.create_period(kind, year, opens, closes)
             added_periods += 1
-        periods[(kind, year)] = period
-
-    added = 0
-    for (kind, year), period in periods.items():
-        special = NOT_SUBMITTED.get((kind, year), {})
         for seed, school in demo:
-            status = special.get(seed, Status.SUBMITTED)
+            p = profile(school.short_name)
+            status = (p.monitoring if kind == PeriodKind.MONITORING else p.graduates)[offset]
             if status is None or services.get_report(kind, school.id, year) is not None:
                 continue
             enrolment = school.enrolment_by_grade()
             if kind == PeriodKind.MONITORING:
-                data = _monitoring_data(school, enrolment, seed, year)
+                data = _monitoring_data(school, enrolment, seed, offset)
                 if status == Status.DRAFT:
                     data.update(summary="", profminimum_level=None, children_rewarded=None)
                 report = services.save_monitoring(None, school, year, data)
             else:
-                values = _graduate_values(enrolment, seed, year)
+                values = _graduate_values(enrolment, seed, offset)
                 if status == Status.DRAFT:
                     t, o, v = values[9]["other"]
                     values[9]["other"] = (t + 1, o, v)  # not balanced yet
                 report = services.save_graduates(None, school, year, values)
             report.status = status
-            started = period.opens_on.toordinal() + (seed * 3) % 20
-            report.created_at = _at(date.fromordinal(started), 7)
-            report.updated_at = _at(date.fromordinal(started + 2), 9)
+            started, saved, returned = _days(period.opens_on, today, seed)
+            report.created_at = _at(started, 7)
+            report.updated_at = _at(saved, 9)
             if status in (Status.SUBMITTED, Status.RETURNED):
                 report.submitted_at = report.updated_at
                 if seed == 0 and coordinator is not None:
                     report.submitted_by_id = coordinator.id
             if status == Status.RETURNED:
-                report.returned_at = _at(date.fromordinal(started + 5), 11)
+                report.returned_at = _at(returned, 11)
                 report.return_comment = RETURN_COMMENTS[kind]
             added += 1
     db.session.flush()
