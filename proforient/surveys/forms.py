@@ -3,6 +3,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -270,3 +271,19 @@ class CodesForm(RussianForm):
             NumberRange(1, services.MAX_CODES, f"От 1 до {services.MAX_CODES}."),
         ],
     )
+
+
+class VoidForm(RussianForm):
+    reason = StringField(
+        "Причина",
+        description="Попадёт в журнал изменений, например: «вброс: 1 200 ответов за 20 минут».",
+        validators=[DataRequired("Укажите причину."), Length(max=300)],
+    )
+    # The count the user saw: if responses arrived since, the page shows the new count.
+    expected = HiddenField()
+
+    def validate_expected(self, field):
+        try:
+            field.data = int(field.data)
+        except (TypeError, ValueError):
+            field.data = None

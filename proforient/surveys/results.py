@@ -436,6 +436,7 @@ class Results:
     district_satisfaction: float | None = None
     index_answers: int = 0
     questions: list[QuestionResult] = field(default_factory=list)
+    counts: Counts | None = None  # responses per school × grade, for other figures
 
     @property
     def compare(self) -> bool:
@@ -506,6 +507,7 @@ def campaign_results(
             else sum(enrolment.values())
         ),
         district_enrolment=sum(enrolment.values()),
+        counts=counts,
     )
     if results.district_suppressed:
         # Nothing to show anywhere: the school is part of the district.

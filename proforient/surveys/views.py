@@ -1,4 +1,7 @@
-"""Department and coordinator screens: questionnaires, campaigns, links, turnout, codes."""
+"""Department and coordinator screens: questionnaires, campaigns, links, turnout, codes,
+responses per day and voiding a day's responses."""
+
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -9,13 +12,14 @@ from proforient.core.timeutil import current_academic_year, local_today, to_loca
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
-from proforient.surveys import services
+from proforient.surveys import integrity, services
 from proforient.surveys.forms import (
     CampaignForm,
     CodesForm,
     ExtendForm,
     QuestionForm,
     QuestionnaireForm,
+    VoidForm,
 )
 from proforient.surveys.models import Audience, Campaign, CampaignSchool, Question, Questionnaire
 from proforient.surveys.submission import build_spec, format_code
@@ -265,11 +269,75 @@ def _campaign_for_user(campaign_id: int) -> Campaign:
 @login_required
 def campaign(campaign_id: int):
     campaign = _campaign_for_user(campaign_id)
+    turnout = services.turnout(campaign, user_school_id())
+    alerts, daily = [], None
+    if current_user.is_department:
+        spec = build_spec(campaign.questionnaire_id)
+        alerts = integrity.coverage_alerts(campaign, spec, [r.school for r in turnout.rows])
+        daily = integrity.daily_counts(campaign, [(r.school, r.enrolment) for r in turnout.rows])
     return render_template(
         "surveys/campaign.html",
         campaign=campaign,
-        turnout=services.turnout(campaign, user_school_id()),
+        turnout=turnout,
         today=local_today(),
+        alerts=alerts,
+        daily=daily,
+    )
+
+
+def _day_or_404(value: str) -> date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        abort(404)
+    return day
+
+
+@bp.route(
+    "/campaigns/<int:campaign_id>/schools/<int:school_id>/days/<day>/void",
+    methods=["GET", "POST"],
+)
+@department_required
+def void_day(campaign_id: int, school_id: int, day: str):
+    """Void a school's responses of one day: the count first, then a confirmation."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    the_day = _day_or_404(day)
+    included = db.session.scalar(
+        select(CampaignSchool.id).where(
+            CampaignSchool.campaign_id == campaign.id, CampaignSchool.school_id == school_id
+        )
+    )
+    if included is None:
+        abort(404)
+    school = db.session.get(School, school_id)
+    n = integrity.day_count(campaign.id, school_id, the_day)
+    form = VoidForm()
+    if request.method == "GET":
+        form.expected.data = n
+    changed = False
+    if n and form.validate_on_submit():
+        if form.expected.data != n:
+            # More (or fewer) responses arrived since the count was shown: show it again.
+            changed = True
+            form.expected.raw_data = None
+            form.expected.data = n
+        else:
+            voided = integrity.void_day(campaign, school, the_day, form.reason.data.strip())
+            db.session.commit()
+            flash(
+                f"Аннулировано ответов: {voided} ({school.short_name}, {the_day:%d.%m.%Y}). "
+                "Результаты опроса пересчитаны.",
+                "success",
+            )
+            return redirect(url_for("surveys.campaign", campaign_id=campaign.id, _anchor="by-day"))
+    return render_template(
+        "surveys/void.html",
+        campaign=campaign,
+        school=school,
+        day=the_day,
+        n=n,
+        form=form,
+        changed=changed,
     )
 
 
