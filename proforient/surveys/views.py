@@ -390,36 +390,51 @@ def campaign_extend(campaign_id: int):
 def campaign_codes(campaign_id: int, school_id: int):
     ensure_school_allowed(school_id)
     campaign = db.get_or_404(Campaign, campaign_id)
-    link = db.session.scalar(
-        select(CampaignSchool).where(
-            CampaignSchool.campaign_id == campaign.id, CampaignSchool.school_id == school_id
-        )
+    stmt = select(CampaignSchool).where(
+        CampaignSchool.campaign_id == campaign.id, CampaignSchool.school_id == school_id
     )
+    if request.method == "POST":
+        # One creation of codes per link at a time, so two posts cannot both pass the cap
+        # (PostgreSQL; SQLite runs one writer at a time anyway).
+        stmt = stmt.with_for_update()
+    link = db.session.scalar(stmt)
     if link is None or not campaign.uses_codes:
         abort(404)
     school = db.session.get(School, school_id)
     enrolment = enrolment_table([school_id])[school_id]
-    form = CodesForm()
+    summary = services.code_summary(link)
+    closed = campaign.state() == Campaign.CLOSED
+    # A coordinator's codes are capped by the grade's enrolment: a school's own figures
+    # are what a stack of spare codes would inflate. The department is not capped.
+    capped = not current_user.is_department
+    form = CodesForm(enrolment=enrolment, summary=summary, capped=capped)
     if request.method == "GET":
         grade = request.args.get("grade", type=int)
         if grade in enrolment:
             form.grade.data = grade
         form.quantity.data = enrolment.get(form.grade.data or 0) or None
-    if form.validate_on_submit():
+    status = 200
+    if closed and request.method == "POST":
+        status = 409  # nothing is created: the links no longer take answers
+    elif form.validate_on_submit():
         codes = services.generate_codes(link, form.grade.data, form.quantity.data)
         db.session.commit()
         flash(f"Создано кодов для {form.grade.data} класса: {len(codes)}.", "success")
         return redirect(
             url_for("surveys.campaign_codes", campaign_id=campaign.id, school_id=school_id)
         )
-    return render_template(
+    page = render_template(
         "surveys/codes.html",
         campaign=campaign,
         school=school,
         link=link,
         form=form,
-        summary=services.code_summary(link),
+        summary=summary,
         enrolment=enrolment,
         format_code=format_code,
         is_department=current_user.is_department,
+        closed=closed,
+        capped=capped,
+        code_limit=services.code_limit,
     )
+    return page, status
