@@ -249,3 +249,11 @@ def test_coordinators_cannot_void(client, auth, burst, school):
     response = client.post(void_url(burst, school), data={"reason": "x", "expected": "70"})
     assert response.status_code == 403
     assert count(Response) == 80
+
+
+def test_void_page_of_a_code_campaign_says_codes_stay_used(department_client, school):
+    survey = make_survey([school], uses_codes=True)
+    survey.answer(school, grade=7, times=2, day=date(2026, 4, 8))
+    html = department_client.get(void_url(survey, school)).get_data(as_text=True)
+    assert "Будет удалено <strong>2 ответа</strong>" in html
+    assert "останутся использованными" in html
