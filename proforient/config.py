@@ -37,6 +37,16 @@ class DefaultConfig:
     # Survey results: any group with fewer responses is shown as «недостаточно ответов».
     SURVEY_MIN_GROUP = 5
 
+    # Each rendered survey form carries a submission key signed by the server; after this
+    # many seconds it is refused and the form shown again with the answers kept. Long
+    # enough for a family that fills the form in slowly over an evening.
+    SURVEY_KEY_MAX_AGE = 6 * 3600
+
+    # Answers one survey link accepts per minute (across all workers; 0: no ceiling).
+    # Above it the form is shown again with the answers kept. 60 lets two classes in
+    # two computer labs send at the same moment.
+    SURVEY_LINK_MAX_PER_MINUTE = 60
+
     # The address phones reach the app at, for survey links and QR codes printed on paper
     # ("https://proforient.example.ru"); by default the address the request came to.
     PUBLIC_BASE_URL = None

@@ -246,6 +246,12 @@ def test_campaign_form_errors(department_client, school):
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
 
 
+def test_campaign_form_explains_when_to_use_codes(department_client):
+    html = department_client.get("/surveys/campaigns/new").get_data(as_text=True)
+    assert "Открытая ссылка или одноразовые коды?" in html
+    assert "Одноразовые коды выбирайте, когда от результатов что-то зависит" in html
+
+
 def test_edit_keeps_schools_that_have_answers(client, department_client, school, other_school):
     campaign = make_campaign([school, other_school])
     answer_once(client, campaign, school)
@@ -359,6 +365,77 @@ def test_codes_page_for_own_school_only(client, auth, school, other_school, coor
     assert client.get(other).status_code == 404
     plain = make_campaign([school])
     assert client.get(f"/surveys/campaigns/{plain.id}/schools/{school.id}/codes").status_code == 404
+
+
+def test_code_margin():
+    assert [services.code_margin(n) for n in (0, 20, 50, 51, 120)] == [5, 5, 5, 6, 12]
+    assert services.code_limit(120) == 132
+
+
+def codes_url(campaign, school) -> str:
+    return f"/surveys/campaigns/{campaign.id}/schools/{school.id}/codes"
+
+
+def codes_made() -> int:
+    return db.session.scalar(select(func.count()).select_from(OneTimeCode))
+
+
+def test_coordinator_codes_stop_at_enrolment_plus_margin(client, auth, school, coordinator):
+    campaign = make_campaign([school], uses_codes=True)  # 20 students a grade: 25 codes
+    auth.login(coordinator)
+    url = codes_url(campaign, school)
+    too_many = client.post(url, data={"grade": 7, "quantity": 26})
+    assert too_many.status_code == 200
+    assert (
+        "Для 7 класса можно создать ещё не больше 25 кодов: обучающихся 20, запас 5, "
+        "уже создано 0." in too_many.get_data(as_text=True)
+    )
+    assert 'value="26"' in too_many.get_data(as_text=True)
+    assert codes_made() == 0
+    assert client.post(url, data={"grade": 7, "quantity": 20}).status_code == 302
+    html = client.post(url, data={"grade": 7, "quantity": 6}).get_data(as_text=True)
+    assert "не больше 5 кодов: обучающихся 20, запас 5, уже создано 20." in html
+    assert client.post(url, data={"grade": 7, "quantity": 5}).status_code == 302
+    html = client.post(url, data={"grade": 7, "quantity": 1}).get_data(as_text=True)
+    assert "Для 7 класса больше кодов не создать" in html
+    assert codes_made() == 25
+    # Other grades have their own allowance.
+    assert client.post(url, data={"grade": 8, "quantity": 25}).status_code == 302
+    assert codes_made() == 50
+
+
+def test_department_is_not_capped_by_enrolment(department_client, school):
+    campaign = make_campaign([school], uses_codes=True)
+    response = department_client.post(
+        codes_url(campaign, school), data={"grade": 7, "quantity": 60}
+    )
+    assert response.status_code == 302
+    assert codes_made() == 60
+
+
+@pytest.mark.parametrize("role", ["coordinator", "department"])
+def test_no_codes_on_a_closed_campaign(client, auth, school, coordinator, department_user, role):
+    campaign = make_campaign(
+        [school], uses_codes=True, opens_in=timedelta(days=-9), closes_in=timedelta(hours=-1)
+    )
+    auth.login(coordinator if role == "coordinator" else department_user)
+    url = codes_url(campaign, school)
+    page = client.get(url).get_data(as_text=True)
+    assert "Опрос завершён" in page and 'name="quantity"' not in page
+    response = client.post(url, data={"grade": 7, "quantity": 5})
+    assert response.status_code == 409
+    assert "новые коды не создаются" in response.get_data(as_text=True)
+    assert codes_made() == 0
+
+
+def test_codes_may_be_made_before_the_campaign_opens(client, auth, school, coordinator):
+    campaign = make_campaign(
+        [school], uses_codes=True, opens_in=timedelta(days=3), closes_in=timedelta(days=30)
+    )
+    auth.login(coordinator)
+    response = client.post(codes_url(campaign, school), data={"grade": 9, "quantity": 20})
+    assert response.status_code == 302
+    assert codes_made() == 20
 
 
 def test_anonymous_users_are_sent_to_login(client, school):

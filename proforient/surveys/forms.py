@@ -3,6 +3,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -20,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from proforient.core.formatting import plural
 from proforient.core.timeutil import (
     academic_year_label,
     current_academic_year,
@@ -194,6 +196,17 @@ class CampaignForm(RussianForm):
         "Одноразовые коды",
         description="Каждый респондент получает листок с кодом; каждый код действует один раз.",
     )
+    USES_CODES_HELP = (
+        "Открытая ссылка проще всего: её можно отправить в чат класса или показать QR-код "
+        "на экране. Но по ней можно ответить сколько угодно раз, и вброс (одна анкета, "
+        "отправленная много раз) видно только по охвату больше 100 % и по числу ответов "
+        "за день, а убрать — только вместе со всеми ответами школы за этот день.",
+        "Одноразовые коды выбирайте, когда от результатов что-то зависит (сравнение школ, "
+        "рейтинг, отчёт) и листки можно раздать лично — на классном часе или родительском "
+        "собрании. Каждый код принимает одну анкету, поэтому ответов не будет больше, чем "
+        "роздано листков. Коды раздаются случайным образом и хранятся отдельно от ответов: "
+        "анонимность сохраняется.",
+    )
     schools = MultiCheckboxField("Школы", coerce=int)
 
     def __init__(self, *args, campaign: Campaign | None = None, **kw):
@@ -270,3 +283,54 @@ class CodesForm(RussianForm):
             NumberRange(1, services.MAX_CODES, f"От 1 до {services.MAX_CODES}."),
         ],
     )
+
+    def __init__(
+        self,
+        *args,
+        enrolment: dict[int, int] | None = None,
+        summary: dict[int, tuple[int, int]] | None = None,
+        capped: bool = False,
+        **kw,
+    ):
+        super().__init__(*args, **kw)
+        self.enrolment = enrolment or {}
+        self.summary = summary or {}  # {grade: (codes, used)} already made for the link
+        self.capped = capped
+
+    def validate_quantity(self, field):
+        """A capped user (a coordinator) makes at most enrolment + margin codes a grade."""
+        if not self.capped or field.errors or field.data is None:
+            return
+        grade = self.grade.data
+        students = self.enrolment.get(grade, 0)
+        margin = services.code_margin(students)
+        made = self.summary.get(grade, (0, 0))[0]
+        left = max(0, services.code_limit(students) - made)
+        if field.data <= left:
+            return
+        why = f"обучающихся {students}, запас {margin}, уже создано {made}"
+        if left == 0:
+            raise ValidationError(
+                f"Для {grade} класса больше кодов не создать: {why}. Если численность "
+                "класса указана неверно, её исправит отдел образования."
+            )
+        raise ValidationError(
+            f"Для {grade} класса можно создать ещё не больше {left} "
+            f"{plural(left, 'кода', 'кодов', 'кодов')}: {why}."
+        )
+
+
+class VoidForm(RussianForm):
+    reason = StringField(
+        "Причина",
+        description="Попадёт в журнал изменений, например: «вброс: 1 200 ответов за 20 минут».",
+        validators=[DataRequired("Укажите причину."), Length(max=300)],
+    )
+    # The count the user saw: if responses arrived since, the page shows the new count.
+    expected = HiddenField()
+
+    def validate_expected(self, field):
+        try:
+            field.data = int(field.data)
+        except (TypeError, ValueError):
+            field.data = None

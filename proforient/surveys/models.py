@@ -8,8 +8,9 @@ Anonymity is a property of the schema, not of discipline:
   points at a code: using a code only flips `used` in the same transaction;
 - answers are integer rows (one per chosen option or rated item) so results are SQL
   GROUP BY; free text lives in `answer_text`.
-Response, Answer, AnswerText, OneTimeCode and AnswerTally (counts per school × grade, kept
-at submission for results) are deliberately not `Audited`.
+Response, Answer, AnswerText, OneTimeCode, AnswerTally (counts per school × grade, kept
+at submission for results) and LinkRate (a link's answers in the current minute) are
+deliberately not `Audited`.
 """
 
 from datetime import date, datetime
@@ -310,6 +311,32 @@ class OneTimeCode(db.Model):
 
     def __repr__(self) -> str:
         return f"<OneTimeCode grade={self.grade} used={self.used}>"
+
+
+class LinkRate(db.Model):
+    """Answers a link accepted in the current minute: the per-link ceiling
+    (`SURVEY_LINK_MAX_PER_MINUTE`) shared by every worker process.
+
+    One row per link, overwritten when a new minute starts; rows of past minutes are
+    deleted by the next accepted answer (see `throttle`). No column points at a response
+    and no response points here: it only says how many answers a link took this minute.
+    """
+
+    __tablename__ = "link_rate"
+    __table_args__ = (
+        CheckConstraint("n >= 0", name="n_nonnegative"),
+        CheckConstraint("minute >= 0", name="minute_nonnegative"),
+    )
+
+    campaign_school_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_school.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    # Minutes since 1970-01-01 00:00 UTC.
+    minute: Mapped[int] = mapped_column(Integer, index=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+    def __repr__(self) -> str:
+        return f"<LinkRate link={self.campaign_school_id} minute={self.minute} n={self.n}>"
 
 
 class Response(db.Model):

@@ -1,8 +1,10 @@
 """The public respondent pages `/s/<token>`: no login, no cookies, no JavaScript.
 
-CSRF is off for this blueprint: the form must stay valid however long a respondent takes
-(a CSRF token would expire and needs the session cookie). The one-time submission key in
-each rendered form is what guards against repeats.
+CSRF is off for this blueprint: it needs the session cookie, which respondent pages never
+set. The submission key in each rendered form takes its place: signed by the server for
+this link, valid for `SURVEY_KEY_MAX_AGE`, and stored once (it guards against repeats).
+Whenever a submission is refused for its key or for the link's per-minute ceiling, the
+form comes back with the answers kept and a message saying what to do.
 """
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -16,6 +18,7 @@ bp = Blueprint("respond", __name__, url_prefix="/s")
 csrf.exempt(bp)
 
 GONE = 410
+TOO_MANY = 429
 
 
 def _page(template: str, status: int = 200, **context):
@@ -56,7 +59,7 @@ def _form(link, spec, code, *, key=None, values=None, errors=None, notice=None, 
         spec=spec,
         link=link,
         school_name=link.school_name,
-        key=key or sub.new_submission_key(),
+        key=key or sub.issue_key(link.token),
         code=code,
         values=values or {},
         errors=errors or {},
@@ -81,7 +84,7 @@ def _blank_form(link: sub.LinkInfo, spec: sub.SurveySpec):
         if len(_blank_pages) >= PAGE_CACHE_MAX:
             _blank_pages.clear()
         _blank_pages[link.token] = (spec.stamp, link.school_name, html)
-    return html.replace(KEY_SLOT, sub.new_submission_key(), 1)
+    return html.replace(KEY_SLOT, sub.issue_key(link.token), 1)
 
 
 def _code_page(link, code="", error=None, status=200):
@@ -91,6 +94,16 @@ def _code_page(link, code="", error=None, status=200):
 CODE_MESSAGES = {
     sub.CODE_UNKNOWN: "Такого кода нет. Проверьте, как он написан на листке.",
     sub.CODE_USED: "По этому коду уже ответили. Каждый код действует один раз.",
+}
+
+
+NOTICES = {
+    sub.BUSY: "С этой ссылки сейчас отвечает очень много людей, и анкета не отправлена. "
+    "Ответы сохранены на этой странице: подождите минуту и нажмите «Отправить» ещё раз.",
+    sub.EXPIRED: "Анкета была открыта слишком давно, и отправить её не удалось. "
+    "Ответы сохранены на этой странице: проверьте их и нажмите «Отправить» ещё раз.",
+    sub.CHANGED: "Анкета только что изменилась. Проверьте ответы и нажмите «Отправить» ещё раз.",
+    sub.BAD_KEY: "Не удалось отправить анкету. Проверьте ответы и нажмите «Отправить» ещё раз.",
 }
 
 
@@ -135,15 +148,22 @@ def form(token: str):
         status = sub.check_code(link, code)
         message = CODE_MESSAGES.get(status, CODE_MESSAGES[sub.CODE_USED])
         return _code_page(link, code, message, status=409)
-    # BAD_KEY or CHANGED: the answers are shown again in a fresh form.
+    if outcome.status == sub.BUSY:
+        # The key is still unused: the same form, the same answers, sent again later.
+        response = _form(
+            link,
+            spec,
+            code,
+            key=request.form["key"],
+            values=outcome.values,
+            notice=NOTICES[sub.BUSY],
+            status=TOO_MANY,
+        )
+        return (*response, {"Retry-After": "60"})
+    # BAD_KEY, EXPIRED or CHANGED: the answers are shown again in a fresh form.
     fresh = sub.survey_spec(link.questionnaire_id)
     values, _errors, *_ = sub.parse_answers(fresh, request.form)
-    notice = (
-        "Анкета только что изменилась. Проверьте ответы и нажмите «Отправить» ещё раз."
-        if outcome.status == sub.CHANGED
-        else "Не удалось отправить анкету. Проверьте ответы и нажмите «Отправить» ещё раз."
-    )
-    return _form(link, fresh, code, values=values, notice=notice)
+    return _form(link, fresh, code, values=values, notice=NOTICES[outcome.status])
 
 
 @bp.get("/<token>/thanks")

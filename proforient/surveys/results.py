@@ -434,6 +434,7 @@ class Results:
     district_satisfaction: float | None = None
     index_answers: int = 0
     questions: list[QuestionResult] = field(default_factory=list)
+    counts: Counts | None = None  # responses per school × grade, for other figures
 
     @property
     def compare(self) -> bool:
@@ -519,6 +520,7 @@ def results_for(data: CampaignData, school_id: int | None) -> Results:
         district_n=district_n,
         enrolment=data.enrolment.get(school_id, 0) if school_id is not None else total,
         district_enrolment=total,
+        counts=data.counts,
     )
     if results.district_suppressed:
         # Nothing to show anywhere: the school is part of the district.

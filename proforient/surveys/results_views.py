@@ -13,7 +13,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from proforient.core.access import department_required, ensure_school_allowed, user_school_id
@@ -21,7 +21,7 @@ from proforient.core.exports import csv_response, xlsx_response
 from proforient.extensions import db
 from proforient.pdf.document import pdf_response
 from proforient.schools.models import School
-from proforient.surveys import exports, invitations
+from proforient.surveys import exports, integrity, invitations
 from proforient.surveys import results as svc
 from proforient.surveys.links import survey_url
 from proforient.surveys.models import Campaign, CampaignSchool, OneTimeCode
@@ -68,10 +68,21 @@ def results(campaign_id: int):
     spec = build_spec(campaign.questionnaire_id)
     filters = _filters(schools, spec)
     res = svc.campaign_results(campaign, filters, [s.id for s in schools], spec)
+    alerts = []
+    if current_user.is_department:
+        alerts = integrity.coverage_alerts(
+            campaign,
+            spec,
+            schools,
+            school_id=filters.school_id,
+            grade=filters.grade,
+            counts=res.counts,
+        )
     return render_template(
         "surveys/results.html",
         campaign=campaign,
         res=res,
+        alerts=alerts,
         schools=schools,
         school=_school_by_id(schools, filters.school_id),
         grades=svc.grade_options(spec),
@@ -130,10 +141,12 @@ def overview(campaign_id: int):
         grade = None
     sort = request.args.get("sort", "satisfaction")
     ov = svc.district_overview(campaign, grade, sort, spec)
+    alerts = integrity.coverage_alerts(campaign, spec, [r.school for r in ov.rows], grade=grade)
     return render_template(
         "surveys/results_overview.html",
         campaign=campaign,
         ov=ov,
+        alerts=alerts,
         grades=grades,
         grade=grade,
         grade_label=_grade_label(spec, grade),

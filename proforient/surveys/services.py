@@ -28,6 +28,12 @@ from proforient.surveys.submission import invalidate_spec, new_code, new_token
 
 OTHER_LABEL = "Другое"
 MAX_CODES = 500  # per request: a class, or a whole grade of a large school
+# Codes a coordinator may make per grade beyond its enrolment: slips get lost or spoilt
+# and are replaced, and the enrolment recorded at the start of the year drifts as
+# children arrive. A tenth of the grade, at least five (a small rural class still needs
+# a few spares).
+CODE_MARGIN_SHARE = 10  # per cent
+CODE_MARGIN_MIN = 5
 
 # --- Questionnaires -----------------------------------------------------------------------
 
@@ -459,6 +465,16 @@ def open_links() -> list[tuple[str, str, str]]:
 
 
 # --- One-time codes -----------------------------------------------------------------------
+
+
+def code_margin(enrolment: int) -> int:
+    """Spare codes a grade of `enrolment` students may have beyond one each."""
+    return max(CODE_MARGIN_MIN, -(-enrolment * CODE_MARGIN_SHARE // 100))
+
+
+def code_limit(enrolment: int) -> int:
+    """Codes a coordinator may make for a grade in all: enrolment plus the margin."""
+    return enrolment + code_margin(enrolment)
 
 
 def code_summary(link: CampaignSchool) -> dict[int, tuple[int, int]]:

@@ -3,8 +3,15 @@ submission exactly once.
 
 This path serves thousands of phones, so it avoids the ORM's object machinery: the
 questionnaire structure is cached per process as frozen data, the link is one joined
-SELECT, and a submission is one INSERT for the response, one executemany for answers and
-one for the answer tallies (an upsert per distinct key, which keeps results cheap).
+SELECT, and a submission is one INSERT for the response, one upsert for the link's
+per-minute ceiling (`throttle`), one executemany for answers and one for the answer
+tallies (an upsert per distinct key, which keeps results cheap).
+
+Submission keys: each rendered form carries `nonce.timestamp.signature`, signed by the
+server (itsdangerous, the app's secret key and its own salt) over the link's token and a
+random nonce. A made-up key, a key from another link's form, or one older than
+`SURVEY_KEY_MAX_AGE` is refused; only the nonce is stored (unique), so a double click,
+a refresh or a network retry still stores one response, and no issue time is kept.
 """
 
 import re
@@ -14,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +43,7 @@ from proforient.surveys.models import (
 )
 from proforient.surveys.qtypes import OptionSpec, QuestionSpec, RowSpec
 from proforient.surveys.tallies import tally_rows, upsert_statement
+from proforient.surveys.throttle import take_slot
 
 # Links: 20 characters from 31 (no 0/o, 1/l/i): log2(31) * 20 ≈ 99 bits, easy to retype.
 TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -45,8 +55,10 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 CODE_RE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 
-# The submission key of a rendered form: 128 random bits, URL-safe base64.
+# The nonce of a submission key: 128 random bits, URL-safe base64 (what is stored).
 KEY_RE = re.compile(r"[A-Za-z0-9_-]{22}")
+KEY_SALT = "proforient.survey-submission-key"
+KEY_MAX_LENGTH = 100  # a signed key is 57 characters; anything much longer is junk
 
 SPEC_TTL = 30.0  # seconds; edits in this process invalidate at once
 
@@ -60,7 +72,48 @@ def new_code() -> str:
 
 
 def new_submission_key() -> str:
+    """A random nonce (unsigned): what a response stores as its submission key."""
     return secrets.token_urlsafe(16)
+
+
+_signers: dict[str, TimestampSigner] = {}
+
+
+def _signer() -> TimestampSigner:
+    secret = current_app.secret_key
+    signer = _signers.get(secret)
+    if signer is None:
+        signer = _signers[secret] = TimestampSigner(secret, salt=KEY_SALT)
+    return signer
+
+
+def issue_key(token: str) -> str:
+    """A fresh submission key for a form of the link `token`: `nonce.timestamp.signature`,
+    the signature covering the token too (which the key itself does not repeat)."""
+    signed = _signer().sign(f"{token}.{new_submission_key()}").decode()
+    return signed[len(token) + 1 :]
+
+
+KEY_OK = "ok"
+KEY_BAD = "bad"  # missing, made up, tampered with, or issued for another link
+KEY_EXPIRED = "expired"  # genuine but older than SURVEY_KEY_MAX_AGE
+
+
+def read_key(token: str, key: str, max_age: int) -> tuple[str, str | None]:
+    """(KEY_OK | KEY_EXPIRED | KEY_BAD, the nonce or None) of a posted key."""
+    if not key or len(key) > KEY_MAX_LENGTH:
+        return KEY_BAD, None
+    status = KEY_OK
+    try:
+        value = _signer().unsign(f"{token}.{key}", max_age=max_age)
+    except SignatureExpired as exc:  # the signature is genuine, only too old
+        value, status = exc.payload, KEY_EXPIRED
+    except BadSignature:
+        return KEY_BAD, None
+    nonce = value.decode()[len(token) + 1 :] if isinstance(value, bytes) else None
+    if nonce is None or not KEY_RE.fullmatch(nonce):
+        return KEY_BAD, None
+    return status, nonce
 
 
 def normalise_code(raw: str | None) -> str:
@@ -297,7 +350,9 @@ def check_code(link: LinkInfo, code: str) -> str:
 ACCEPTED = "accepted"  # stored now
 REPEATED = "repeated"  # this form was stored before (double click, refresh, retry)
 INVALID = "invalid"  # answers need fixing; `values` and `errors` to show them again
-BAD_KEY = "bad_key"  # the hidden key is missing or malformed: show a fresh form
+BAD_KEY = "bad_key"  # the hidden key is missing, made up or another link's: fresh form
+EXPIRED = "expired"  # the form was opened longer ago than SURVEY_KEY_MAX_AGE: fresh form
+BUSY = "busy"  # the link took its answers for this minute: send again in a minute
 CODE_SPENT = "code_spent"  # the one-time code has been used by someone else
 CHANGED = "changed"  # the questionnaire changed under the respondent: show it again
 
@@ -333,13 +388,20 @@ def parse_answers(spec: SurveySpec, form):
 def submit(link: LinkInfo, spec: SurveySpec, form, code: str = "") -> Outcome:
     """Store one response, exactly once per submission key (and per one-time code).
 
-    The unique submission key is the guard: a repeated POST fails on the constraint, the
-    transaction is rolled back and the caller shows the thank-you page again. The answer
-    tallies are updated in the same transaction. The caller commits on ACCEPTED.
+    The key must be signed for this link and not too old. Its unique nonce is the guard
+    against repeats: a repeated POST fails on the constraint, the transaction is rolled
+    back and the caller shows the thank-you page again. Then the link must be under its
+    per-minute ceiling. The answer tallies are updated in the same transaction. The
+    caller commits on ACCEPTED.
     """
-    key = form.get("key", "")
-    if not KEY_RE.fullmatch(key):
+    config = current_app.config
+    status, nonce = read_key(link.token, form.get("key", ""), config["SURVEY_KEY_MAX_AGE"])
+    if status == KEY_BAD:
         return Outcome(BAD_KEY)
+    if status == KEY_EXPIRED:
+        # A late retry of a form that was stored in time is still a repeat.
+        stored = db.session.connection().execute(KEY_STORED, {"key": nonce}).scalar()
+        return Outcome(REPEATED if stored is not None else EXPIRED)
     values, errors, answers, texts, grade = parse_answers(spec, form)
     if errors:
         return Outcome(INVALID, values, errors)
@@ -352,10 +414,14 @@ def submit(link: LinkInfo, spec: SurveySpec, form, code: str = "") -> Outcome:
                 "school_id": link.school_id,
                 "grade": grade,
                 "submitted_on": local_today(),
-                "submission_key": key,
+                "submission_key": nonce,
             },
         )
         response_id = result.inserted_primary_key[0]
+        # After the key (a repeat is thanked, not refused), before the answers.
+        if not take_slot(conn, link.id, config["SURVEY_LINK_MAX_PER_MINUTE"]):
+            db.session.rollback()
+            return Outcome(BUSY, values)
         if answers:
             for row in answers:
                 row["response_id"] = response_id
@@ -379,7 +445,7 @@ def submit(link: LinkInfo, spec: SurveySpec, form, code: str = "") -> Outcome:
             )
     except IntegrityError:
         db.session.rollback()
-        stored = db.session.connection().execute(KEY_STORED, {"key": key}).scalar()
+        stored = db.session.connection().execute(KEY_STORED, {"key": nonce}).scalar()
         if stored is not None:
             return Outcome(REPEATED)
         # An option or question vanished (the questionnaire was edited): start over.

@@ -1,4 +1,7 @@
-"""Department and coordinator screens: questionnaires, campaigns, links, turnout, codes."""
+"""Department and coordinator screens: questionnaires, campaigns, links, turnout, codes,
+responses per day and voiding a day's responses."""
+
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -9,13 +12,14 @@ from proforient.core.timeutil import current_academic_year, local_today, to_loca
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
-from proforient.surveys import services
+from proforient.surveys import integrity, services
 from proforient.surveys.forms import (
     CampaignForm,
     CodesForm,
     ExtendForm,
     QuestionForm,
     QuestionnaireForm,
+    VoidForm,
 )
 from proforient.surveys.models import Audience, Campaign, CampaignSchool, Question, Questionnaire
 from proforient.surveys.submission import build_spec, format_code
@@ -265,11 +269,75 @@ def _campaign_for_user(campaign_id: int) -> Campaign:
 @login_required
 def campaign(campaign_id: int):
     campaign = _campaign_for_user(campaign_id)
+    turnout = services.turnout(campaign, user_school_id())
+    alerts, daily = [], None
+    if current_user.is_department:
+        spec = build_spec(campaign.questionnaire_id)
+        alerts = integrity.coverage_alerts(campaign, spec, [r.school for r in turnout.rows])
+        daily = integrity.daily_counts(campaign, [(r.school, r.enrolment) for r in turnout.rows])
     return render_template(
         "surveys/campaign.html",
         campaign=campaign,
-        turnout=services.turnout(campaign, user_school_id()),
+        turnout=turnout,
         today=local_today(),
+        alerts=alerts,
+        daily=daily,
+    )
+
+
+def _day_or_404(value: str) -> date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        abort(404)
+    return day
+
+
+@bp.route(
+    "/campaigns/<int:campaign_id>/schools/<int:school_id>/days/<day>/void",
+    methods=["GET", "POST"],
+)
+@department_required
+def void_day(campaign_id: int, school_id: int, day: str):
+    """Void a school's responses of one day: the count first, then a confirmation."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    the_day = _day_or_404(day)
+    included = db.session.scalar(
+        select(CampaignSchool.id).where(
+            CampaignSchool.campaign_id == campaign.id, CampaignSchool.school_id == school_id
+        )
+    )
+    if included is None:
+        abort(404)
+    school = db.session.get(School, school_id)
+    n = integrity.day_count(campaign.id, school_id, the_day)
+    form = VoidForm()
+    if request.method == "GET":
+        form.expected.data = n
+    changed = False
+    if n and form.validate_on_submit():
+        if form.expected.data != n:
+            # More (or fewer) responses arrived since the count was shown: show it again.
+            changed = True
+            form.expected.raw_data = None
+            form.expected.data = n
+        else:
+            voided = integrity.void_day(campaign, school, the_day, form.reason.data.strip())
+            db.session.commit()
+            flash(
+                f"Аннулировано ответов: {voided} ({school.short_name}, {the_day:%d.%m.%Y}). "
+                "Результаты опроса пересчитаны.",
+                "success",
+            )
+            return redirect(url_for("surveys.campaign", campaign_id=campaign.id, _anchor="by-day"))
+    return render_template(
+        "surveys/void.html",
+        campaign=campaign,
+        school=school,
+        day=the_day,
+        n=n,
+        form=form,
+        changed=changed,
     )
 
 
@@ -322,36 +390,51 @@ def campaign_extend(campaign_id: int):
 def campaign_codes(campaign_id: int, school_id: int):
     ensure_school_allowed(school_id)
     campaign = db.get_or_404(Campaign, campaign_id)
-    link = db.session.scalar(
-        select(CampaignSchool).where(
-            CampaignSchool.campaign_id == campaign.id, CampaignSchool.school_id == school_id
-        )
+    stmt = select(CampaignSchool).where(
+        CampaignSchool.campaign_id == campaign.id, CampaignSchool.school_id == school_id
     )
+    if request.method == "POST":
+        # One creation of codes per link at a time, so two posts cannot both pass the cap
+        # (PostgreSQL; SQLite runs one writer at a time anyway).
+        stmt = stmt.with_for_update()
+    link = db.session.scalar(stmt)
     if link is None or not campaign.uses_codes:
         abort(404)
     school = db.session.get(School, school_id)
     enrolment = enrolment_table([school_id])[school_id]
-    form = CodesForm()
+    summary = services.code_summary(link)
+    closed = campaign.state() == Campaign.CLOSED
+    # A coordinator's codes are capped by the grade's enrolment: a school's own figures
+    # are what a stack of spare codes would inflate. The department is not capped.
+    capped = not current_user.is_department
+    form = CodesForm(enrolment=enrolment, summary=summary, capped=capped)
     if request.method == "GET":
         grade = request.args.get("grade", type=int)
         if grade in enrolment:
             form.grade.data = grade
         form.quantity.data = enrolment.get(form.grade.data or 0) or None
-    if form.validate_on_submit():
+    status = 200
+    if closed and request.method == "POST":
+        status = 409  # nothing is created: the links no longer take answers
+    elif form.validate_on_submit():
         codes = services.generate_codes(link, form.grade.data, form.quantity.data)
         db.session.commit()
         flash(f"Создано кодов для {form.grade.data} класса: {len(codes)}.", "success")
         return redirect(
             url_for("surveys.campaign_codes", campaign_id=campaign.id, school_id=school_id)
         )
-    return render_template(
+    page = render_template(
         "surveys/codes.html",
         campaign=campaign,
         school=school,
         link=link,
         form=form,
-        summary=services.code_summary(link),
+        summary=summary,
         enrolment=enrolment,
         format_code=format_code,
         is_department=current_user.is_department,
+        closed=closed,
+        capped=capped,
+        code_limit=services.code_limit,
     )
+    return page, status

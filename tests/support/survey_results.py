@@ -67,6 +67,7 @@ class Survey:
         text: str | None = None,
         times: int = 1,
         commit: bool = True,
+        day: date = date(2026, 4, 15),
     ) -> None:
         """Store `times` identical responses of `school` (plain INSERTs, like submission),
         then recount the campaign's answer tallies."""
@@ -76,7 +77,7 @@ class Survey:
                     campaign_id=self.campaign.id,
                     school_id=school.id,
                     grade=grade,
-                    submitted_on=date(2026, 4, 15),
+                    submitted_on=day,
                     submission_key=secrets.token_urlsafe(16),
                 )
             ).inserted_primary_key[0]
