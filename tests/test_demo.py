@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from proforient.core.timeutil import reporting_year
-from proforient.events import services as events
+from proforient.events import indicators as events
 from proforient.extensions import db
 from proforient.monitoring import demo as monitoring_demo
 from proforient.monitoring import services as monitoring
@@ -104,7 +104,9 @@ def _survey_results_show_the_profiles(client, auth):
 def _registry_and_forms_follow_the_profiles():
     year = reporting_year()
     ids = {s.short_name: s.id for s in db.session.scalars(select(School))}
-    now, before = events.school_table(year), events.school_table(year - 1)
+    figures = events.school_year_figures([year - 1, year])
+    now = {sid: f for (y, sid), f in figures.items() if y == year}
+    before = {sid: f for (y, sid), f in figures.items() if y == year - 1}
     lyceum = now[ids[LYCEUM]]
     assert lyceum.winners + lyceum.prizewinners == max(
         r.winners + r.prizewinners for r in now.values()

@@ -4,7 +4,7 @@ The per-link ceiling on accepted answers per minute lives in the database so tha
 worker process sees the same count. One row per link, for the current minute only.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 09:00:00
 
 """
