@@ -27,7 +27,7 @@ from proforient.agreements.models import (
     status_condition,
     status_expr,
 )
-from proforient.core import audit
+from proforient.core import audit, files
 from proforient.core.timeutil import academic_year_bounds, utcnow
 from proforient.extensions import db
 from proforient.schools.models import School
@@ -377,9 +377,7 @@ def scan_error(stream: IO[bytes]) -> str | None:
 
 
 def scan_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "agreements"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return files.private_dir(Path(current_app.config["UPLOAD_FOLDER"]) / "agreements")
 
 
 def scan_path(agreement: Agreement) -> Path | None:
@@ -399,7 +397,7 @@ def store_scan(agreement: Agreement, storage) -> tuple[Path, Path | None]:
     key = secrets.token_hex(16)
     path = scan_folder() / f"{key}.pdf"
     storage.stream.seek(0)
-    with open(path, "xb") as fh:
+    with files.create_private(path) as fh:
         while chunk := storage.stream.read(256 * 1024):
             fh.write(chunk)
     agreement.scan_key = key
