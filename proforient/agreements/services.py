@@ -6,6 +6,7 @@ Services add and flush; the calling view commits once.
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import SequenceMatcher
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Connection, Select, and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from proforient.agreements.models import (
@@ -378,6 +379,13 @@ def scan_error(stream: IO[bytes]) -> str | None:
 
 def scan_folder() -> Path:
     return files.private_dir(Path(current_app.config["UPLOAD_FOLDER"]) / "agreements")
+
+
+def scan_uploads(conn: Connection) -> Iterator[str]:
+    """The scans the agreements name, as paths under UPLOAD_FOLDER (backups check them)."""
+    keys = conn.scalars(select(Agreement.scan_key).where(Agreement.scan_key.is_not(None)))
+    for key in keys:
+        yield f"agreements/{key}.pdf"
 
 
 def scan_path(agreement: Agreement) -> Path | None:
