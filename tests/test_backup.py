@@ -5,6 +5,7 @@ SQLite and on PostgreSQL (whichever the suite runs on)."""
 import io
 import json
 import os
+import re
 import shutil
 import tarfile
 import uuid
@@ -243,3 +244,21 @@ def test_restore_refuses_what_it_must_not_touch(
     result = restore(restored_app, archive)
     assert result.exit_code == 1
     assert "уже есть файлы" in result.output
+
+
+def test_backup_into_a_missing_folder_is_refused(runner, tmp_path):
+    result = runner.invoke(args=["backup", str(tmp_path / "no-such-folder")])
+    assert result.exit_code == 1
+    assert "Создайте папку или укажите файл" in result.output
+    assert not (tmp_path / "no-such-folder").exists()
+    result = runner.invoke(args=["backup", str(tmp_path / "missing" / "b.tar.gz")])
+    assert result.exit_code == 1
+    assert "Папки" in result.output and "нет" in result.output
+
+
+def test_backup_into_a_folder_names_the_archive_by_date(runner, postgres_tools, tmp_path):
+    result = runner.invoke(args=["backup", "--quiet", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""  # quiet: cron mails only trouble
+    (archive,) = tmp_path.glob("proforient-*.tar.gz")
+    assert re.fullmatch(r"proforient-\d{4}-\d\d-\d\d-\d{6}\.tar\.gz", archive.name)

@@ -81,6 +81,11 @@ def register(app: Flask) -> None:
         if path.is_dir():
             stamp = datetime.now(local_zone()).strftime("%Y-%m-%d-%H%M%S")
             path = path / f"proforient-{stamp}.tar.gz"
+        elif not path.name.endswith((".tar.gz", ".tgz")):
+            _fail(
+                f"Резервная копия не сделана: папки {path} нет, а имя файла копии должно "
+                "кончаться на .tar.gz. Создайте папку или укажите файл."
+            )
         try:
             summary = backup.backup(path)
         except backup.BackupError as exc:
