@@ -5,22 +5,35 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app proforient
 
-.PHONY: run test install install-dev migrate demo lint format bench-submit bench-results clean
+# Every install is hash-checked from the lock files in requirements/ (`make lock` rebuilds
+# them from pyproject.toml); the project itself goes in last, without dependencies.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+LOCK := $(BIN)/uv pip compile --quiet pyproject.toml requirements/build.in --universal \
+	--python-version 3.11 --generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
 
-$(BIN)/activate:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+.PHONY: run test install install-dev migrate demo lint format lock bench-submit bench-results clean
 
-$(VENV)/.installed: $(BIN)/activate pyproject.toml
-	$(BIN)/pip install --quiet -e .
+$(BIN)/python:
+	@scripts/make-venv.sh $(PYTHON) $(VENV)
+
+$(VENV)/.installed: $(BIN)/python requirements/main.txt pyproject.toml
+	$(PIP_INSTALL) --require-hashes -r requirements/main.txt
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(PIP_INSTALL) --require-hashes -r requirements/dev.txt
 	touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# Rebuild the lock files after a change to the dependencies in pyproject.toml. Pins stay
+# where they are unless asked: `make lock LOCK_ARGS=--upgrade` moves everything to the
+# newest allowed releases, `LOCK_ARGS="--upgrade-package flask"` only one.
+lock: install-dev
+	$(LOCK) -o requirements/main.txt
+	$(LOCK) --extra dev --constraint requirements/main.txt -o requirements/dev.txt
 
 migrate: install
 	$(FLASK) db upgrade

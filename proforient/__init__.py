@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from proforient.config import DefaultConfig
+from proforient.core import files
 from proforient.extensions import csrf, db, login_manager, migrate
 
 # Each feature package exposes `init_app(app)`: it registers its blueprint, CLI commands
@@ -27,9 +28,11 @@ FEATURES = (
 )
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    # The instance folder holds the database, the secret key and the uploads: 0700.
+    files.private_dir(app.instance_path)
+    files.tighten(app.instance_path)
 
     app.config.from_object(DefaultConfig)
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
@@ -44,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    files.private_dir(app.config["UPLOAD_FOLDER"])
+    files.tighten(app.config["UPLOAD_FOLDER"])
+    files.prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     trust_proxies(app)
     register_extensions(app)
@@ -68,9 +74,8 @@ def instance_secret_key(instance_path: str) -> str:
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    with files.create_private(path) as fh:
+        fh.write(key.encode())
     return key
 
 

@@ -3,6 +3,7 @@ from sqlalchemy import func, select
 from proforient.auth.models import Role, User
 from proforient.extensions import db
 from proforient.schools.models import School
+from tests.factories import make_user
 
 
 def test_demo_is_idempotent(runner):
@@ -49,3 +50,24 @@ def test_users_create_refuses_bad_input(runner):
     assert "не короче 10" in short.output
     missing = runner.invoke(args=["users", "set-password", "ghost"], input="long-enough-1\n")
     assert "не найден" in missing.output
+
+
+def test_demo_refuses_a_database_with_real_users(runner, school):
+    make_user("kozlova", role=Role.SCHOOL, school=school)
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "рабочие учётные записи (kozlova)" in result.output
+    assert "Refused: this database already holds real (non-demo) users" in result.output
+    # Nothing was loaded: no demo school, no demo login.
+    assert db.session.scalar(select(func.count(School.id))) == 1
+    assert db.session.scalar(select(User).where(User.login == "admin")) is None
+
+
+def test_demo_refuses_a_real_admin_with_a_demo_login(runner):
+    # `flask users create admin` on a production server: the login is the demo one,
+    # the password is not.
+    make_user("admin", role=Role.DEPARTMENT, password="a-real-long-password")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "(admin)" in result.output
+    assert db.session.scalar(select(func.count(School.id))) == 0

@@ -4,8 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from proforient.agreements import models, views  # noqa: F401
+    from proforient.agreements import models, services, views
     from proforient.auth.models import Role
+    from proforient.core.backup import register_uploads
     from proforient.core.ui import register_home_panel, register_nav
     from proforient.schools import register_school_tab
 
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
     register_nav(app, "Партнёры", "partners.partners_index", both, order=32)
     register_school_tab(app, "Договоры", "agreements.school_agreements", order=30)
     register_home_panel(app, views.home_panel, order=30)
+    register_uploads(app, services.scan_uploads)

@@ -6,6 +6,7 @@ Services add and flush; the calling view commits once.
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import SequenceMatcher
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Connection, Select, and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from proforient.agreements.models import (
@@ -27,7 +28,7 @@ from proforient.agreements.models import (
     status_condition,
     status_expr,
 )
-from proforient.core import audit
+from proforient.core import audit, files
 from proforient.core.timeutil import academic_year_bounds, utcnow
 from proforient.extensions import db
 from proforient.schools.models import School
@@ -377,9 +378,14 @@ def scan_error(stream: IO[bytes]) -> str | None:
 
 
 def scan_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "agreements"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return files.private_dir(Path(current_app.config["UPLOAD_FOLDER"]) / "agreements")
+
+
+def scan_uploads(conn: Connection) -> Iterator[str]:
+    """The scans the agreements name, as paths under UPLOAD_FOLDER (backups check them)."""
+    keys = conn.scalars(select(Agreement.scan_key).where(Agreement.scan_key.is_not(None)))
+    for key in keys:
+        yield f"agreements/{key}.pdf"
 
 
 def scan_path(agreement: Agreement) -> Path | None:
@@ -399,7 +405,7 @@ def store_scan(agreement: Agreement, storage) -> tuple[Path, Path | None]:
     key = secrets.token_hex(16)
     path = scan_folder() / f"{key}.pdf"
     storage.stream.seek(0)
-    with open(path, "xb") as fh:
+    with files.create_private(path) as fh:
         while chunk := storage.stream.read(256 * 1024):
             fh.write(chunk)
     agreement.scan_key = key
