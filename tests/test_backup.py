@@ -21,10 +21,11 @@ from proforient.agreements.models import Agreement
 from proforient.auth.models import User
 from proforient.extensions import db
 from proforient.schools.models import School
-from proforient.surveys.models import CampaignSchool
+from proforient.surveys.models import Campaign, CampaignSchool
 from proforient.surveys.services import generate_codes
 from tests.factories import PASSWORD, make_school
 from tests.support.agreements import PDF, agreement_form
+from tests.support.surveys import form_key, valid_answers
 
 
 @pytest.fixture
@@ -108,6 +109,16 @@ def fill_with_everything(runner, client, auth) -> None:
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
+    auth.logout()
+
+    # A wrong password (the sign-in throttle's rows) and an answer through an open link (the
+    # link's per-minute counter).
+    client.post("/login", data={"login": "admin", "password": "not-the-password"})
+    campaign = next(c for c in db.session.scalars(select(Campaign)) if c.is_open)
+    token = campaign.links[0].token
+    spec, answers = valid_answers(campaign)
+    key = form_key(client.get(f"/s/{token}").get_data(as_text=True))
+    assert client.post(f"/s/{token}", data={**answers, "key": key}).status_code in (302, 303)
 
 
 def all_rows(engine) -> dict[str, list[tuple]]:
