@@ -17,11 +17,11 @@ from proforient.pdf.fonts import BOLD, FAMILY, register_fonts
 from proforient.pdf.styles import ACCENT, ACCENT_LIGHT, GRID, INK, MUTED
 from proforient.pdf.text import wrap
 
-LABEL_SIZE = 7
-LEADING = 8
-BAR = 2.8 * mm
-THIN_BAR = 1.5 * mm
-GAP = 1.3 * mm
+LABEL_SIZE = 6.8
+LEADING = 7.6
+BAR = 2.5 * mm
+THIN_BAR = 1.3 * mm
+GAP = 0.8 * mm
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def bar_chart(
     """Horizontal bars, one row per `Bar`: the group's share as a dark bar and the
     reference's as a thin light bar under it, each followed by its percentage."""
     register_fonts()
-    label_width = label_width or width * 0.46
+    label_width = label_width or width * 0.56
     value_width = 9 * mm
     bar_left = label_width + 1.5 * mm
     bar_width = max(width - bar_left - value_width, 10 * mm)

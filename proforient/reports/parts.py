@@ -79,7 +79,7 @@ def _label_cell(ind: Indicator, label: str | None = None) -> Flowable:
 def indicators_table(row: Row, previous_label: str) -> Table:
     """Every measure of the set for one school or the district: value, base, share, last
     year and the change, grouped under the thirteen indicators."""
-    header = ["№", "Показатель", "Ед.", "Значение", "База", "Доля", previous_label, "Изменение"]
+    header = ["№", "Показатель", "Ед.", "Значение", "База", "Доля", previous_label, "Измен."]
     body: list[list] = []
     group_rows: list[int] = []
     missing_rows: list[int] = []
@@ -97,7 +97,7 @@ def indicators_table(row: Row, previous_label: str) -> Table:
         if ind.value is None:
             missing_rows.append(len(body) + 1)
         body.append(_measure_row(ind, label))
-    widths = [9 * mm, 61 * mm, 12 * mm, 17 * mm, 14 * mm, 14 * mm, 16 * mm, 17 * mm]
+    widths = [8 * mm, 68 * mm, 13 * mm, 16 * mm, 14 * mm, 13 * mm, 13 * mm, 15 * mm]
     extra = []
     for r in group_rows:
         extra += [("SPAN", (1, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), HEADER_BG)]

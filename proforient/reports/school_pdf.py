@@ -30,6 +30,9 @@ from proforient.surveys.models import Audience, QuestionKind
 
 WIDTH = frame_width()
 COLUMN = column_width()
+# Longer lists are cut here, with a line saying how many more there are: the summary must
+# stay within four pages; the registries hold the full lists.
+LIST_ROWS = 12
 COUNT_HEAD = ["Мероприятий", "Участий", "С ОВЗ", "Инвалиды", "Победители", "Призёры"]
 
 
@@ -43,7 +46,7 @@ def school_pdf(s: SchoolSummary) -> bytes:
         "анкетированию; прошлый год — для сравнения.",
     )
     story.append(heading("1. Показатели мониторинга", keep=False))
-    story.append(indicators_table(s.row, academic_year_label(s.year - 1).split()[0]))
+    story.append(indicators_table(s.row, f"{s.year - 1}/{str(s.year)[-2:]}"))
     story.append(
         note(
             "Доля считается от базы в той же строке. Изменение — к прошлому учебному году; "
@@ -80,7 +83,7 @@ def _participation(s: SchoolSummary) -> list[Flowable]:
         if t.events or t.participants
     ]
     total = ["Всего", *_counts(b.total)]
-    w = [46 * mm] + [19 * mm] * 6
+    w = [40 * mm] + [20 * mm] * 6
     out.append(heading("По уровням", 3))
     out.append(data_table(["Уровень", *COUNT_HEAD], rows, w, total=total, compact=True))
     out.append(heading("По формам", 3))
@@ -99,13 +102,14 @@ def _participation(s: SchoolSummary) -> list[Flowable]:
                         fmt_number(w.winners),
                         fmt_number(w.prizewinners),
                     ]
-                    for w in b.winner_events
+                    for w in b.winner_events[:LIST_ROWS]
                 ],
                 [20 * mm, 82 * mm, 24 * mm, 17 * mm, 17 * mm],
                 numeric_from=3,
                 compact=True,
             )
         )
+        out += _more(b.winner_events, "мероприятий с наградами")
     else:
         out.append(para("Победителей и призёров в этом году нет.", _st("base")))
     out.append(heading("Профессиональные пробы", 3))
@@ -115,13 +119,14 @@ def _participation(s: SchoolSummary) -> list[Flowable]:
                 ["Дата", "Профессиональная проба", "Участников", "из них с ОВЗ"],
                 [
                     [fmt_date(t.start_date), t.title, fmt_number(t.participants), fmt_number(t.ovz)]
-                    for t in b.trial_events
+                    for t in b.trial_events[:LIST_ROWS]
                 ],
                 [20 * mm, 100 * mm, 20 * mm, 20 * mm],
                 numeric_from=2,
                 compact=True,
             )
         )
+        out += _more(b.trial_events, "проб")
     else:
         out.append(para("Профессиональные пробы в реестре не отмечены.", _st("base")))
     if b.proposed_events:
@@ -147,7 +152,7 @@ def _agreements(s: SchoolSummary) -> list[Flowable]:
             f"до {fmt_date(a.valid_until)}" if a.valid_until else "бессрочно",
             a.subject,
         ]
-        for a in s.agreements
+        for a in s.agreements[:LIST_ROWS]
     ]
     out.append(
         data_table(
@@ -158,7 +163,7 @@ def _agreements(s: SchoolSummary) -> list[Flowable]:
             compact=True,
         )
     )
-    return out
+    return out + _more(s.agreements, "договоров")
 
 
 def _graduates(s: SchoolSummary) -> list[Flowable]:
@@ -200,7 +205,7 @@ def _graduates(s: SchoolSummary) -> list[Flowable]:
 def _satisfaction(s: SchoolSummary) -> list[Flowable]:
     # The heading must not be left alone at the foot of a page above the columns.
     out: list[Flowable] = [
-        CondPageBreak(45 * mm),
+        CondPageBreak(25 * mm),
         heading("5. Удовлетворённость обучающихся и родителей", keep=False),
     ]
     if not s.surveys:
@@ -211,6 +216,7 @@ def _satisfaction(s: SchoolSummary) -> list[Flowable]:
         if i:
             out.append(Spacer(1, 3 * mm))
         out += _survey(section)
+    out.append(note("Ответы на открытые вопросы не печатаются: они могут указать на ребёнка."))
     return out
 
 
@@ -222,17 +228,14 @@ def _survey(section: SurveySection) -> list[Flowable]:
     coverage = section.coverage
     out.append(
         rich(
-            "«{title}». Уровень удовлетворённости: <b>{level}</b>{n}; по округу — {district}. "
+            "Удовлетворённость: <b>{level}</b>{n}; по округу — {district}. "
             "Охват: {responses} анкет из {base} ({share}).",
             _st("cell"),
-            title=section.campaign.title,
             level=level.value_text if level.value is not None else level.note or "—",
             n=f" ({level.base_text})" if level.base is not None else "",
             district=district.value_text if district.value is not None else district.note,
             responses=fmt_number(coverage.value) if coverage.value is not None else "—",
-            base=f"{fmt_number(coverage.base)} обучающихся опрошенных классов"
-            if coverage.base is not None
-            else "—",
+            base=fmt_number(coverage.base) if coverage.base is not None else "—",
             share=fmt_percent(coverage.share) if coverage.share is not None else "—",
         )
     )
@@ -240,12 +243,26 @@ def _survey(section: SurveySection) -> list[Flowable]:
         out.append(Spacer(1, 2 * mm))
         out.append(suppressed_block(r.n, r.minimum))
         return out
+    for result in r.questions:
+        if result.q.is_grade:
+            # Who answered, in one line: the respondent attribute, not an opinion.
+            shares = "; ".join(
+                f"{line.label} — {fmt_percent(line.share, 0)}"
+                for line in result.lines
+                if line.count
+            )
+            out.append(para(f"Ответили по классам: {shares}.", _st("small")))
     out.append(legend(COLUMN, ("школа", "округ")))
     for result in r.questions:
-        if result.kind != QuestionKind.TEXT:
+        if result.kind != QuestionKind.TEXT and not result.q.is_grade:
             out.append(KeepTogether(question_block(result, COLUMN)))
-    out.append(note("Ответы на открытые вопросы не печатаются: они могут указать на ребёнка."))
     return out
+
+
+def _more(items: list, what: str) -> list[Flowable]:
+    """A line saying how many rows a cut list left out."""
+    extra = len(items) - LIST_ROWS
+    return [note(f"…и ещё {extra} {what} — полный список в реестре.")] if extra > 0 else []
 
 
 def _st(name: str):
