@@ -94,7 +94,7 @@ def build_district() -> District:
     e = make_school("МКОУ СОШ № 5 с. Эпсилон", enrolment=per_grade(10))
     gone = make_school("МКОУ СОШ № 9 с. Закрытое", enrolment=per_grade(50))
 
-    fair = make_event(title=f"Ярмарка профессий {LONG_WORD}", start=date(2025, 10, 22))
+    fair = make_event(title=f"Ярмарка {LONG_WORD}", start=date(2025, 10, 22))
     trial = make_event(
         title="Проба «Повар» & <кондитер>", form="prof_trial", start=date(2025, 11, 5)
     )
