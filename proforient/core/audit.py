@@ -83,7 +83,7 @@ def _changes(obj: Audited, action: str) -> dict | None:
     return out or None
 
 
-def _actor_id() -> int | None:
+def actor_id() -> int | None:
     if not has_request_context():
         return None
     # Only a user Flask-Login has already loaded: loading one here would flush again.
@@ -125,7 +125,7 @@ def _collect(session: Session, _ctx, _instances) -> None:
     rows = _pending(session)
     if rows:
         # Resolve the actor here: loading the user inside the flush itself is not allowed.
-        actor = _actor_id()
+        actor = actor_id()
         for row in rows:
             row["user_id"] = actor
         session.info.setdefault("audit_rows", []).extend(rows)
@@ -157,7 +157,7 @@ def record(action: str, obj: Any, summary: str = "", changes: dict | None = None
     state = inspect(obj)
     db.session.add(
         AuditEvent(
-            user_id=_actor_id(),
+            user_id=actor_id(),
             action=action,
             object_type=type(obj).__name__,
             object_id=state.identity[0] if state.identity else None,

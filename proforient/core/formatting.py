@@ -52,6 +52,13 @@ def fmt_number(value: float | int | None, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=RU)
 
 
+def fmt_signed(value: float, digits: int = 0, unit: str = "") -> str:
+    """A change with its sign: «+12», «−3», «±0», «+4,5 п. п.» (a true minus sign)."""
+    value = round(value, digits)
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return sign + fmt_number(abs(value), digits) + (f"\u00a0{unit}" if unit else "")
+
+
 def fmt_percent(value: float | None, digits: int = 1) -> str:
     """0.456 -> 45,6 %"""
     if value is None:

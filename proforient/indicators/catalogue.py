@@ -122,6 +122,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.FORM,
         kind=Kind.COUNT,
         compute=_form("programs"),
+        feed="form",
     ),
     Definition(
         key="innovation_sites",
@@ -132,6 +133,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.FORM,
         kind=Kind.COUNT,
         compute=_form("innovation_sites"),
+        feed="form",
     ),
     Definition(
         key="events",
@@ -144,6 +146,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_events("events"),
         key_figure=True,
         district_attr="events",
+        feed="events",
     ),
     Definition(
         key="participations",
@@ -155,6 +158,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_events("participants"),
         key_figure=True,
+        feed="events",
     ),
     Definition(
         key="children",
@@ -167,6 +171,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_children,
         base_label=ENROLMENT_6_11,
         key_figure=True,
+        feed="events",
+        base_input="Обучающиеся 6–11 классов",
     ),
     Definition(
         key="children_ovz",
@@ -178,6 +184,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_events("ovz", "participants"),
         base_label=PARTICIPATIONS,
+        feed="events",
+        part_of=("participations",),
     ),
     Definition(
         key="children_disabled",
@@ -189,6 +197,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_events("disabled", "participants"),
         base_label=PARTICIPATIONS,
+        feed="events",
+        part_of=("participations",),
     ),
     Definition(
         key="winners",
@@ -201,6 +211,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_events("winners", "participants"),
         base_label=PARTICIPATIONS,
         key_figure=True,
+        feed="events",
+        part_of=("participations",),
     ),
     Definition(
         key="prizewinners",
@@ -213,6 +225,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_events("prizewinners", "participants"),
         base_label=PARTICIPATIONS,
         key_figure=True,
+        feed="events",
+        part_of=("participations",),
     ),
     Definition(
         key="teacher_events",
@@ -224,6 +238,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.EVENTS,
         compute=_events("teacher_events"),
         district_attr="teacher_events",
+        feed="events",
+        part_of=("events",),
     ),
     Definition(
         key="teachers_trained",
@@ -234,6 +250,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.REGISTRY,
         kind=Kind.COUNT,
         compute=_events("teachers_trained"),
+        feed="events",
     ),
     Definition(
         key="minors_employed",
@@ -244,6 +261,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.FORM,
         kind=Kind.COUNT,
         compute=_form("minors_employed"),
+        feed="form",
     ),
     Definition(
         key="minors_employed_orphans",
@@ -255,6 +273,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_form("minors_employed_orphans", "minors_employed"),
         base_label="трудоустроенные (7.1)",
+        feed="form",
+        part_of=("minors_employed",),
     ),
     Definition(
         key="students_responses",
@@ -267,6 +287,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_coverage(STUDENTS),
         base_label="обучающиеся опрошенных классов",
         key_figure=True,
+        feed="students",
+        base_input="Обучающиеся опрошенных классов (обучающиеся)",
     ),
     Definition(
         key="students_satisfaction",
@@ -279,6 +301,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_satisfaction(STUDENTS),
         base_label="анкеты обучающихся",
         key_figure=True,
+        feed="students",
+        part_of=("students_responses",),
     ),
     Definition(
         key="parents_responses",
@@ -291,6 +315,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_coverage(PARENTS),
         base_label="обучающиеся опрошенных классов",
         key_figure=True,
+        feed="parents",
+        base_input="Обучающиеся опрошенных классов (родители)",
     ),
     Definition(
         key="parents_satisfaction",
@@ -303,6 +329,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_satisfaction(PARENTS),
         base_label="анкеты родителей",
         key_figure=True,
+        feed="parents",
+        part_of=("parents_responses",),
     ),
     Definition(
         key="incentive_measures",
@@ -313,6 +341,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.FORM,
         kind=Kind.COUNT,
         compute=_form("incentive_measures"),
+        feed="form",
     ),
     Definition(
         key="children_rewarded",
@@ -323,6 +352,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.FORM,
         kind=Kind.COUNT,
         compute=_form("children_rewarded"),
+        feed="form",
     ),
     Definition(
         key="agreements",
@@ -334,6 +364,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_agreements(),
         key_figure=True,
+        feed="agreements",
     ),
     Definition(
         key="agreements_poo",
@@ -344,6 +375,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.REGISTRY,
         kind=Kind.COUNT,
         compute=_agreements("poo"),
+        feed="agreements",
+        part_of=("agreements",),
     ),
     Definition(
         key="agreements_vuz",
@@ -354,6 +387,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.REGISTRY,
         kind=Kind.COUNT,
         compute=_agreements("vuz"),
+        feed="agreements",
+        part_of=("agreements",),
     ),
     Definition(
         key="agreements_employer",
@@ -364,6 +399,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.REGISTRY,
         kind=Kind.COUNT,
         compute=_agreements("employer"),
+        feed="agreements",
+        part_of=("agreements",),
     ),
     Definition(
         key="schools_with_agreement",
@@ -376,6 +413,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_with_agreement,
         base_label="образовательные организации",
         key_figure=True,
+        feed="agreements",
+        typed=False,
     ),
     Definition(
         key="prof_trials",
@@ -387,6 +426,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.EVENTS,
         compute=_events("prof_trials"),
         district_attr="prof_trials",
+        feed="events",
+        part_of=("events",),
     ),
     Definition(
         key="prof_trial_students",
@@ -398,6 +439,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_events("prof_trial_students"),
         key_figure=True,
+        feed="events",
+        part_of=("participations",),
     ),
     Definition(
         key="showcase_events",
@@ -409,6 +452,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.EVENTS,
         compute=_events("showcase_events"),
         district_attr="showcase_events",
+        feed="events",
+        part_of=("events",),
     ),
     Definition(
         key="graduates_9",
@@ -419,6 +464,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.FORM,
         kind=Kind.COUNT,
         compute=_graduates((9,), _cohort),
+        feed="graduates",
     ),
     Definition(
         key="graduates_9_continuing",
@@ -430,6 +476,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_graduates((9,), _continuing, base=_cohort),
         base_label="выпускники 9 классов",
+        feed="graduates",
+        part_of=("graduates_9",),
     ),
     Definition(
         key="graduates_9_spo",
@@ -441,6 +489,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_graduates((9,), lambda g: SPO[g], base=_cohort),
         base_label="выпускники 9 классов",
+        feed="graduates",
+        part_of=("graduates_9",),
     ),
     Definition(
         key="graduates_11",
@@ -451,6 +501,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         source=Source.FORM,
         kind=Kind.COUNT,
         compute=_graduates((11,), _cohort),
+        feed="graduates",
     ),
     Definition(
         key="graduates_11_vuz",
@@ -462,6 +513,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_graduates((11,), lambda g: VUZ, base=_cohort),
         base_label="выпускники 11 классов",
+        feed="graduates",
+        part_of=("graduates_11",),
     ),
     Definition(
         key="graduates_11_spo",
@@ -473,6 +526,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_graduates((11,), lambda g: SPO[g], base=_cohort),
         base_label="выпускники 11 классов",
+        feed="graduates",
+        part_of=("graduates_11",),
     ),
     Definition(
         key="graduates_idle",
@@ -485,6 +540,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         compute=_graduates((9, 11), lambda g: (IDLE,), base=_cohort),
         base_label="выпускники 9 и 11 классов",
         lower_is_better=True,
+        feed="graduates",
+        part_of=("graduates_9", "graduates_11"),
     ),
     Definition(
         key="graduates_orphans_continuing",
@@ -496,6 +553,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_graduates((9, 11), _continuing, column=1, base=_cohort),
         base_label="выпускники-сироты",
+        feed="graduates",
+        base_input="Выпускники-сироты 9 и 11 классов",
     ),
     Definition(
         key="graduates_ovz_continuing",
@@ -507,6 +566,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         kind=Kind.COUNT,
         compute=_graduates((9, 11), _continuing, column=2, base=_cohort),
         base_label="выпускники с ОВЗ",
+        feed="graduates",
+        base_input="Выпускники с ОВЗ 9 и 11 классов",
     ),
 )
 

@@ -41,6 +41,8 @@ class Cell:
     # LEVEL measures: (satisfied answers, answers to the index questions, responses).
     parts: tuple[int, int, int] | None = None
     note: str = ""
+    # Typed in by the department rather than counted from the app's records.
+    manual: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,16 @@ class Definition:
     key_figure: bool = False
     # A fall is the good direction (graduates who neither study nor work).
     lower_is_better: bool = False
+    # Which of a school's records the figure comes from: events, agreements, form,
+    # graduates, students, parents. Live records of that kind win over typed values.
+    feed: str = ""
+    # Typed values: the measures whose value is the whole this one is part of (and the base
+    # of its share); for a level, the measure that counts its responses.
+    part_of: tuple[str, ...] = ()
+    # Typed values: the label of a column where the base is typed beside the value.
+    base_input: str = ""
+    # False for a figure derived from others even when typed (schools with an agreement).
+    typed: bool = True
     # EVENTS measures: the attribute of DistrictEventCounts that is the district's value.
     district_attr: str = ""
 

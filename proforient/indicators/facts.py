@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from proforient.agreements import indicators as agreements
 from proforient.agreements.models import PARTNER_KIND_CODES
 from proforient.events import indicators as events
 from proforient.extensions import db
+from proforient.indicators.models import ManualValue
 from proforient.monitoring import indicators as monitoring
 from proforient.monitoring.models import PeriodKind, ReportingPeriod
 from proforient.monitoring.services import GraduateValues
@@ -49,6 +50,11 @@ class Facts:
     surveys: dict[str, surveys.AudienceFigures | None] = field(
         default_factory=lambda: dict.fromkeys(AUDIENCES)
     )
+    # Which kinds of records the school itself has for the year (events, agreements, form,
+    # graduates, students, parents): where it has them, they win over typed values.
+    own: set[str] = field(default_factory=set)
+    # Values the department typed for the year: {measure key or "<key>.base": value}.
+    manual: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -81,7 +87,7 @@ def active_schools() -> list[SchoolInfo]:
 
 
 def load(years: Iterable[int]) -> FactSet:
-    """Facts of every active school for each of `years`: 13 queries, however many schools
+    """Facts of every active school for each of `years`: 14 queries, however many schools
     and years."""
     years = sorted(set(years))
     schools = active_schools()
@@ -93,6 +99,7 @@ def load(years: Iterable[int]) -> FactSet:
     forms = monitoring.submitted_forms(years)
     graduates = monitoring.submitted_graduates(years)
     survey_rows = surveys.survey_figures(years, pupils)
+    typed = manual_values(years)
     periods = set(
         db.session.scalars(
             select(ReportingPeriod.year).where(
@@ -116,6 +123,18 @@ def load(years: Iterable[int]) -> FactSet:
             f.form = forms.get((year, sid))
             f.graduates = graduates.get((year, sid))
             f.surveys = {a: survey_rows.get((year, a, sid)) for a in AUDIENCES}
+            f.manual = typed.get((year, sid), {})
+            f.own = {
+                feed
+                for feed, present in (
+                    ("events", (year, sid) in event_rows),
+                    ("agreements", (year, sid) in in_force),
+                    ("form", f.form is not None),
+                    ("graduates", f.graduates is not None),
+                    *((a, f.surveys[a] is not None) for a in AUDIENCES),
+                )
+                if present
+            }
             facts[sid] = f
         out[year] = YearFacts(
             year,
@@ -128,11 +147,25 @@ def load(years: Iterable[int]) -> FactSet:
     return FactSet(schools, out)
 
 
+def manual_values(years: list[int]) -> dict[tuple[int, int], dict[str, float]]:
+    """{(year, school_id): {key: value}} typed in for active schools. One query."""
+    out: dict[tuple[int, int], dict[str, float]] = {}
+    rows = db.session.execute(
+        select(ManualValue.year, ManualValue.school_id, ManualValue.key, ManualValue.value)
+        .join(School, School.id == ManualValue.school_id)
+        .where(ManualValue.year.in_(years), School.active)
+    )
+    for year, school_id, key, value in rows:
+        out.setdefault((year, school_id), {})[key] = value
+    return out
+
+
 def first_year() -> int | None:
-    """The earliest academic year any source holds figures for (four small queries)."""
+    """The earliest academic year any source holds figures for (five small queries)."""
     found = [
         y
         for y in (
+            db.session.scalar(select(func.min(ManualValue.year))),
             events.first_year(),
             agreements.first_year(),
             monitoring.first_year(),

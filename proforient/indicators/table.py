@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from proforient.core.formatting import fmt_number, fmt_percent
+from proforient.core.formatting import fmt_number, fmt_percent, fmt_signed
 from proforient.indicators.catalogue import DEFINITIONS
 from proforient.indicators.definitions import (
     DISTINCT_UNKNOWN,
@@ -32,8 +32,10 @@ from proforient.indicators.facts import (
     first_year,
     load,
 )
+from proforient.indicators.typed import typed_cell
 
 SUPPRESSED = "недостаточно ответов"
+POINTS = "п.\u00a0п."  # percentage points
 LEVEL_KEYS = ("students_satisfaction", "parents_satisfaction")  # in the order of AUDIENCES
 NO_INDEX_ANSWERS = "нет ответов на вопросы индекса"
 # Why the district has no figure: the schools' own reason where it holds for the district too.
@@ -67,6 +69,7 @@ class Indicator:
     note: str = ""
     reported: int | None = None
     schools: int | None = None
+    manual: bool = False
 
     @property
     def key(self) -> str:
@@ -83,6 +86,11 @@ class Indicator:
     @property
     def unit(self) -> str:
         return self.definition.unit
+
+    @property
+    def mark(self) -> str:
+        """«*» after a value typed in by the department (or summed from typed values)."""
+        return "*" if self.manual and self.value is not None else ""
 
     @property
     def is_level(self) -> bool:
@@ -122,16 +130,13 @@ class Indicator:
 
     @property
     def change_text(self) -> str:
-        """«+12», «−3», «+4,5 п.п.»; empty without both years."""
+        """«+12», «−3», «+4,5 п. п.»; empty without both years."""
         change = self.change
         if change is None:
             return ""
         if self.is_level:
-            points = round(change * 100, 1)
-            sign = "+" if points > 0 else "−" if points < 0 else "±"
-            return f"{sign}{fmt_number(abs(points), 1)}\u00a0п.\u00a0п."
-        sign = "+" if change > 0 else "−" if change < 0 else "±"
-        return f"{sign}{fmt_number(abs(change))}"
+            return fmt_signed(change * 100, 1, POINTS)
+        return fmt_signed(change)
 
     @property
     def trend(self) -> str:
@@ -215,6 +220,8 @@ class IndicatorTable:
     district: Row
     # The year's raw figures per school, for the sections of a summary that list details.
     facts: dict[int, Facts] = field(default_factory=dict, repr=False)
+    # {school_id: measure keys} whose typed values the school's own records override.
+    overridden: dict[int, list[str]] = field(default_factory=dict)
     definitions: tuple[Definition, ...] = DEFINITIONS
 
     def row(self, school_id: int) -> Row | None:
@@ -234,38 +241,45 @@ class IndicatorTable:
 # --- Building the values ------------------------------------------------------------------
 
 
-def _level(parts: tuple[int, int, int] | None, note: str = "") -> Cell:
+def _level(parts: tuple[int, int, int] | None, note: str = "", manual: bool = False) -> Cell:
     """A satisfaction level from its parts, suppressed under the minimum group."""
     if parts is None:
         return Cell(None, note=note)
     satisfied, answers, responses = parts
     if responses < min_group():
-        return Cell(None, responses, parts, note=SUPPRESSED)
+        return Cell(None, responses, parts, note=SUPPRESSED, manual=manual)
     if not answers:
-        return Cell(None, responses, parts, note=NO_INDEX_ANSWERS)
-    return Cell(satisfied / answers, responses, parts)
+        return Cell(None, responses, parts, note=NO_INDEX_ANSWERS, manual=manual)
+    return Cell(satisfied / answers, responses, parts, manual=manual)
 
 
-def _school_cell(d: Definition, facts) -> Cell:
+def _school_cell(d: Definition, facts: Facts) -> Cell:
+    """The school's own records, or else what the department typed in for the year."""
     cell = d.compute(facts)
+    if facts.manual and d.feed not in facts.own:
+        cell = typed_cell(d, facts.manual) or cell
     if d.kind == Kind.LEVEL:
-        return _level(cell.parts, cell.note)
+        return _level(cell.parts, cell.note, cell.manual)
     return cell
+
+
+def _overridden(facts: Facts) -> list[str]:
+    """Keys of typed values that the school's own records override."""
+    return [d.key for d in DEFINITIONS if d.typed and d.key in facts.manual and d.feed in facts.own]
 
 
 def _district_cell(d: Definition, cells: list[Cell], yf: YearFacts) -> tuple[Cell, int]:
     """The district's cell from its schools' cells, and how many schools gave a figure."""
     if d.kind == Kind.LEVEL:
-        parts = [c.parts for c in cells if c.parts is not None]
-        if not parts:
+        with_parts = [c for c in cells if c.parts is not None]
+        if not with_parts:
             return Cell(None, note=DISTRICT_NOTES[d.source]), 0
-        summed = tuple(sum(p[i] for p in parts) for i in range(3))
-        return _level(summed), len(parts)
+        summed = tuple(sum(c.parts[i] for c in with_parts) for i in range(3))
+        return _level(summed, manual=any(c.manual for c in with_parts)), len(with_parts)
     known = [c for c in cells if c.value is not None]
-    if d.kind == Kind.EVENTS:
-        if yf.district_events is None:
-            return Cell(None, note=NO_REGISTRY), 0
+    if d.kind == Kind.EVENTS and yf.district_events is not None:
         return Cell(getattr(yf.district_events, d.district_attr)), len(known)
+    # A year known only from typed values: its events can only be summed over schools.
     if not known:
         notes = {c.note for c in cells}
         shared = notes.pop() if len(notes) == 1 else ""
@@ -273,7 +287,8 @@ def _district_cell(d: Definition, cells: list[Cell], yf: YearFacts) -> tuple[Cel
         return Cell(None, note=note), 0
     bases = [c.base for c in known if c.base is not None]
     base = sum(bases) if d.has_share and bases else None
-    return Cell(sum(c.value for c in known), base), len(known)
+    manual = any(c.manual for c in known)
+    return Cell(sum(c.value for c in known), base, manual=manual), len(known)
 
 
 def _indicator(d: Definition, cell: Cell, previous: Cell | None, **extra) -> Indicator:
@@ -291,6 +306,7 @@ def _indicator(d: Definition, cell: Cell, previous: Cell | None, **extra) -> Ind
         previous.value if previous is not None else None,
         prev_share,
         cell.note,
+        manual=cell.manual,
         **extra,
     )
 
@@ -300,6 +316,7 @@ class _YearCells:
     schools: dict[int, dict[str, Cell]]
     district: dict[str, Cell]
     reported: dict[str, int]
+    overridden: dict[int, list[str]]
 
 
 def _cells(yf: YearFacts) -> _YearCells:
@@ -307,12 +324,13 @@ def _cells(yf: YearFacts) -> _YearCells:
         sid: {d.key: _school_cell(d, facts) for d in DEFINITIONS}
         for sid, facts in yf.schools.items()
     }
+    overridden = {sid: keys for sid, f in yf.schools.items() if (keys := _overridden(f))}
     district, reported = {}, {}
     for d in DEFINITIONS:
         cell, n = _district_cell(d, [cells[d.key] for cells in schools.values()], yf)
         district[d.key] = cell
         reported[d.key] = n
-    return _YearCells(schools, district, reported)
+    return _YearCells(schools, district, reported, overridden)
 
 
 def _flags(row: dict[str, Indicator], yf: YearFacts, school_id: int) -> list[Flag]:
@@ -356,7 +374,7 @@ def build_table(facts: FactSet, year: int) -> IndicatorTable:
         },
         level_parts=_level_parts(current.district),
     )
-    return IndicatorTable(year, rows, district, yf.schools)
+    return IndicatorTable(year, rows, district, yf.schools, current.overridden)
 
 
 def _level_parts(cells: dict[str, Cell]) -> dict[str, tuple[int, int, int]]:

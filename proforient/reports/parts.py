@@ -25,15 +25,17 @@ SUPPRESSION_NOTE = (
 )
 
 
-def title_block(title: str, subject: str, year: int, note: str = "") -> list[Flowable]:
-    """Department, document title, who it is about, the academic year, the date made."""
+def title_block(title: str, subject: str, year: int | None, note: str = "") -> list[Flowable]:
+    """Department, document title, who it is about, the academic year (if one), the date
+    made."""
     st = styles()
+    year_line = [rich("<b>{year}</b>", st["kicker"], year=academic_year_label(year))]
     return [
         para(current_app.config.get("DEPARTMENT_NAME", "Отдел образования"), st["kicker"]),
         Spacer(1, 2 * mm),
         para(title, st["title"]),
         para(subject, st["subtitle_tight"]),
-        rich("<b>{year}</b>", st["kicker"], year=academic_year_label(year)),
+        *(year_line if year is not None else []),
         Spacer(1, 2 * mm),
         para(f"Сформировано {fmt_date(local_today())}. {note}".strip(), st["small"]),
     ]

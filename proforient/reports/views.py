@@ -8,6 +8,7 @@ from proforient.indicators import GROUPS, indicator_table
 from proforient.indicators.facts import active_schools, first_year
 from proforient.pdf.document import pdf_response
 from proforient.reports.bundle import file_stem, stream_zip
+from proforient.reports.concept import concept_first_year
 from proforient.reports.district_pdf import district_pdf
 from proforient.reports.school_pdf import school_pdf
 from proforient.reports.services import district_report
@@ -20,7 +21,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-def _year() -> int:
+def year_arg() -> int:
     """The `year` argument (an academic year by its start year), or the reporting year."""
     raw = request.args.get("year", "").strip()
     if not raw:
@@ -36,15 +37,16 @@ def _years(year: int) -> str:
 
 
 def year_choices() -> list[int]:
+    """From next year back to the concept's first year or the first year with data."""
     last = reporting_year() + 1
-    first = min(first_year() or last, last - 1)
+    first = min(first_year() or last, concept_first_year(), last - 1)
     return list(range(last, first - 1, -1))
 
 
 @bp.get("/")
 @login_required
 def index():
-    year = _year()
+    year = year_arg()
     school = None if current_user.is_department else current_user.school
     return render_template(
         "reports/index.html",
@@ -58,7 +60,7 @@ def index():
 @bp.get("/indicators")
 @department_required
 def indicators():
-    year = _year()
+    year = year_arg()
     table = indicator_table(year)
     return render_template(
         "reports/indicators.html",
@@ -73,7 +75,7 @@ def indicators():
 @bp.get("/indicators.xlsx")
 @department_required
 def indicators_xlsx():
-    year = _year()
+    year = year_arg()
     wb = indicator_workbook(indicator_table(year))
     return xlsx_response(wb, f"Показатели {_years(year)}.xlsx")
 
@@ -91,7 +93,7 @@ def _active_school_or_404(school_id: int) -> School:
 def school_page(school_id: int):
     """The school's indicators of a year beside last year's, as the summary prints them."""
     school = _active_school_or_404(school_id)
-    year = _year()
+    year = year_arg()
     table = indicator_table(year)
     return render_template(
         "reports/school.html",
@@ -108,7 +110,7 @@ def school_page(school_id: int):
 @login_required
 def school_summary(school_id: int):
     school = _active_school_or_404(school_id)
-    year = _year()
+    year = year_arg()
     summary = SummarySource(year, [school.id]).summary(school.id)
     if summary is None:
         abort(404)
@@ -119,7 +121,7 @@ def school_summary(school_id: int):
 @bp.get("/district.pdf")
 @department_required
 def district_summary():
-    year = _year()
+    year = year_arg()
     return pdf_response(
         district_pdf(*district_report(year)), f"Сводка по округу {year}-{year + 1}.pdf"
     )
@@ -128,7 +130,7 @@ def district_summary():
 @bp.get("/schools.zip")
 @department_required
 def all_summaries():
-    year = _year()
+    year = year_arg()
     response = Response(stream_with_context(stream_zip(year)), mimetype="application/zip")
     response.headers["Content-Disposition"] = content_disposition(f"Сводки ОО {_years(year)}.zip")
     # Each document is made as the download goes: no length known in advance.
