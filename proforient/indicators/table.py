@@ -398,32 +398,42 @@ def school_indicators(year: int, school_id: int) -> Row | None:
 
 @dataclass
 class History:
-    """The district's value of every measure for each year since the first with data."""
+    """Every measure of the district, and of each school, for each year since the first
+    with data."""
 
     years: list[int]
-    values: dict[str, dict[int, Indicator]]
+    values: dict[str, dict[int, Indicator]]  # district: key -> year -> value
+    schools: dict[int, dict[str, dict[int, Indicator]]] = field(default_factory=dict)
 
     def series(self, key: str) -> list[Indicator]:
         return [self.values[key][y] for y in self.years]
 
+    def school_years(self, school_id: int, keys) -> list[int]:
+        """The years in which the school has a value of any of `keys`."""
+        values = self.schools.get(school_id, {})
+        return [y for y in self.years if any(values[k][y].value is not None for k in keys)]
+
 
 def district_history(year: int, since: int | None = None) -> tuple[History, IndicatorTable]:
-    """The district's history up to `year` and the year's full table, from one load."""
+    """The history up to `year` (the district's and each school's) and the year's full
+    table, from one load of the set."""
     start = since if since is not None else (first_year() or year)
     years = list(range(min(start, year - 1), year + 1))
     facts = load(years)
     table = build_table(facts, year)
     by_year = {y: _cells(facts.years[y]) for y in years}
+    n = len(facts.schools)
     values: dict[str, dict[int, Indicator]] = {d.key: {} for d in DEFINITIONS}
+    schools = {s.id: {d.key: {} for d in DEFINITIONS} for s in facts.schools}
     for y in years:
-        prior = by_year.get(y - 1)
+        now, prior = by_year[y], by_year.get(y - 1)
         for d in DEFINITIONS:
+            before = prior.district.get(d.key) if prior else None
             values[d.key][y] = _indicator(
-                d,
-                by_year[y].district[d.key],
-                prior.district.get(d.key) if prior else None,
-                reported=by_year[y].reported[d.key],
-                schools=len(facts.schools),
+                d, now.district[d.key], before, reported=now.reported[d.key], schools=n
             )
+            for sid, own in schools.items():
+                before = prior.schools[sid].get(d.key) if prior else None
+                own[d.key][y] = _indicator(d, now.schools[sid][d.key], before)
     with_data = [y for y in years if any(values[d.key][y].value is not None for d in DEFINITIONS)]
-    return History(with_data or [year], values), table
+    return History(with_data or [year], values, schools), table

@@ -53,65 +53,57 @@ def bar_chart(
     bars: Sequence[Bar],
     width: float,
     *,
-    legend: tuple[str, str] | None = None,
     label_width: float | None = None,
+    scale: float = 1.0,
 ) -> Drawing:
     """Horizontal bars, one row per `Bar`: the group's share as a dark bar and the
-    reference's as a thin light bar under it, each followed by its percentage."""
+    reference's as a thin light bar under it, each followed by its percentage. `scale`
+    below 1 draws the rows denser."""
     register_fonts()
+    size, leading, bar_h, thin_h, gap = (
+        v * scale for v in (LABEL_SIZE, LEADING, BAR, THIN_BAR, GAP)
+    )
     label_width = label_width or width * 0.56
     value_width = 9 * mm
     bar_left = label_width + 1.5 * mm
     bar_width = max(width - bar_left - value_width, 10 * mm)
     has_reference = any(b.reference is not None for b in bars)
-    bars_height = BAR + (THIN_BAR + 0.3 * mm if has_reference else 0)
+    bars_height = bar_h + (thin_h + 0.3 * mm if has_reference else 0)
 
     rows = []
     for bar in bars:
-        lines = wrap(bar.label, FAMILY, LABEL_SIZE, label_width)
-        rows.append((bar, lines, max(len(lines) * LEADING, bars_height)))
-    legend_height = 3.6 * mm if legend and has_reference else 0
-    height = legend_height + sum(h for _b, _l, h in rows) + GAP * len(rows)
+        lines = wrap(bar.label, FAMILY, size, label_width)
+        rows.append((bar, lines, max(len(lines) * leading, bars_height)))
+    height = sum(h for _b, _l, h in rows) + gap * len(rows)
 
     d = Drawing(width, height)
     y = height
-    if legend_height:
-        y -= legend_height
-        x = bar_left
-        for text, colour in zip(legend, (ACCENT, ACCENT_LIGHT), strict=True):
-            d.add(Rect(x, y + 0.9 * mm, 2.6 * mm, 1.8 * mm, fillColor=colour, strokeColor=None))
-            d.add(
-                String(
-                    x + 3.4 * mm, y + 0.8 * mm, text, fontName=FAMILY, fontSize=6.5, fillColor=MUTED
-                )
-            )
-            x += 3.4 * mm + stringWidth(text, FAMILY, 6.5) + 4 * mm
     d.add(Line(bar_left, 0, bar_left, y, strokeColor=GRID, strokeWidth=0.4))
     for bar, lines, row_height in rows:
         for i, line in enumerate(lines):
             d.add(
                 String(
                     0,
-                    y - (i + 1) * LEADING + 1.6,
+                    y - (i + 1) * leading + 1.6,
                     line,
                     fontName=FAMILY,
-                    fontSize=LABEL_SIZE,
+                    fontSize=size,
                     fillColor=INK,
                 )
             )
-        _bar(d, bar_left, y - BAR, bar_width, BAR, bar.value, ACCENT, bold=True)
+        _bar(d, bar_left, y - bar_h, bar_width, bar_h, bar.value, ACCENT, bold=True)
         if has_reference:
             _bar(
                 d,
                 bar_left,
-                y - BAR - 0.3 * mm - THIN_BAR,
+                y - bar_h - 0.3 * mm - thin_h,
                 bar_width,
-                THIN_BAR,
+                thin_h,
                 bar.reference,
                 ACCENT_LIGHT,
                 bold=False,
             )
-        y -= row_height + GAP
+        y -= row_height + gap
     return d
 
 

@@ -54,17 +54,22 @@ def column_width(wide: bool = False) -> float:
     return (frame_width(wide) - COLUMN_GAP) / 2
 
 
-def build_pdf(
+def build_pdf(story: Sequence, title: str, **options) -> bytes:
+    """Lay out `story` on A4 (see `render_pdf`) and return the document."""
+    return render_pdf(story, title, **options)[0]
+
+
+def render_pdf(
     story: Sequence,
     title: str,
     *,
     wide: bool = False,
     author: str = "Профориентация",
     running_title: str = "",
-) -> bytes:
-    """Lay out `story` on A4 (landscape if `wide`). `title` goes to the document's
-    properties; `running_title`, if given, heads every page from the second. The story
-    may switch to two columns with `start_columns()`."""
+) -> tuple[bytes, int]:
+    """Lay out `story` on A4 (landscape if `wide`); the document and its number of pages.
+    `title` goes to the document's properties; `running_title`, if given, heads every page
+    from the second. The story may switch to two columns with `start_columns()`."""
     register_fonts()
     buffer = BytesIO()
     pagesize = landscape(A4) if wide else A4
@@ -107,7 +112,7 @@ def build_pdf(
         ]
     )
     doc.build(list(story))
-    return buffer.getvalue()
+    return buffer.getvalue(), doc.page
 
 
 _NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}

@@ -114,19 +114,19 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell_small": ParagraphStyle("cell_small", parent=base, fontSize=8, leading=9.5),
         "tcell_small": ParagraphStyle("tcell_small", parent=base, fontSize=7, leading=8.5),
         # Compact tables: 8 pt.
-        "tcell": ParagraphStyle("tcell", parent=base, fontSize=8, leading=9.5),
+        "tcell": ParagraphStyle("tcell", parent=base, fontSize=7.6, leading=9),
         "tcell_bold": ParagraphStyle(
-            "tcell_bold", parent=base, fontName=BOLD, fontSize=8, leading=9.5
+            "tcell_bold", parent=base, fontName=BOLD, fontSize=7.6, leading=9
         ),
         "tcell_right": ParagraphStyle(
-            "tcell_right", parent=base, fontSize=8, leading=9.5, alignment=TA_RIGHT
+            "tcell_right", parent=base, fontSize=7.6, leading=9, alignment=TA_RIGHT
         ),
         "tcell_right_bold": ParagraphStyle(
             "tcell_right_bold",
             parent=base,
             fontName=BOLD,
-            fontSize=8,
-            leading=9.5,
+            fontSize=7.6,
+            leading=9,
             alignment=TA_RIGHT,
         ),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED),

@@ -50,7 +50,7 @@ def documents(year: int) -> Iterator[tuple[str, Callable[[], bytes]]]:
     width = len(str(len(schools)))
     history, table, plan = district_report(year)
     yield "00 Сводка по округу.pdf", lambda: district_pdf(history, table, plan)
-    source = SummarySource(year, [s.id for s in schools], table)
+    source = SummarySource(year, [s.id for s in schools], (history, table))
     for n, school in enumerate(schools, start=1):
         name = f"{n:0{width}d} {file_stem(school.short_name)}.pdf"
         yield name, lambda sid=school.id: school_pdf(source.summary(sid))

@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from proforient.core.formatting import fmt_percent
-from proforient.indicators import BY_KEY, GROUPS, Indicator
+from proforient.indicators import BY_KEY, GROUPS
 from proforient.pdf.charts import column_chart
 from proforient.pdf.document import build_pdf, frame_width
 from proforient.pdf.styles import HEADER_BG, styles
@@ -17,7 +17,7 @@ from proforient.pdf.text import para, rich
 from proforient.plan.models import ExecutionStatus
 from proforient.reports.concept import CHARTS, Concept, StageBlock
 from proforient.reports.district_pdf import short_year
-from proforient.reports.parts import heading, note, title_block
+from proforient.reports.parts import heading, note, title_block, year_cell
 
 WIDTH = frame_width(wide=True)
 TITLE = "Итоги реализации концепции профориентации обучающихся"
@@ -26,16 +26,6 @@ MANUAL_NOTE = "* — значение введено вручную (по дан
 
 def stage_years(stage) -> str:
     return f"{stage.first_year}/{stage.first_year + 1} — {stage.last_year}/{stage.last_year + 1}"
-
-
-def cell_text(ind: Indicator) -> str:
-    """A value for a table of years: the value, its share, and the typed-in mark."""
-    if ind.value is None:
-        return "—"
-    text = ind.value_text + ind.mark
-    if ind.share is not None:
-        text += f" ({ind.share_text})"
-    return text
 
 
 def concept_pdf(concept: Concept) -> bytes:
@@ -106,7 +96,7 @@ def _stage_table(block: StageBlock) -> list[Flowable]:
         label = GROUPS[group] if "." not in d.number else d.label
         manual = manual or any(v.mark for v in values)
         rows.append(
-            [d.number, label, d.unit, *[cell_text(v) for v in values], block.changes[key].text]
+            [d.number, label, d.unit, *[year_cell(v) for v in values], block.changes[key].text]
         )
     year_w = 28 * mm
     label_w = WIDTH - (12 + 16 + 44) * mm - year_w * len(block.years)

@@ -29,7 +29,7 @@ from proforient.pdf.tables import data_table, layout_table
 from proforient.pdf.text import para, rich
 from proforient.plan.models import SECTIONS, ExecutionStatus
 from proforient.plan.services import PlanRow
-from proforient.reports.parts import heading, note, title_block
+from proforient.reports.parts import heading, note, title_block, year_cell
 
 WIDTH = frame_width(wide=True)
 CHARTS = ("children", "students_satisfaction", "parents_satisfaction", "schools_with_agreement")
@@ -71,14 +71,6 @@ def district_pdf(history: History, table: IndicatorTable, plan: PlanSummary) -> 
     )
 
 
-def _cell(ind) -> str:
-    if ind.value is None:
-        return "—"
-    if ind.share is not None:
-        return f"{ind.value_text} ({ind.share_text})"
-    return ind.value_text
-
-
 def _dynamics(history: History, year: int) -> list[Flowable]:
     out: list[Flowable] = [heading("1. Показатели округа по годам", keep=False)]
     years = history.years[-6:]
@@ -110,7 +102,7 @@ def _dynamics(history: History, year: int) -> list[Flowable]:
                 d.number,
                 d.label,
                 d.unit,
-                *[_cell(series[y]) for y in years],
+                *[year_cell(series[y]) for y in years],
                 series[year].change_text,
             ]
         )
@@ -151,7 +143,7 @@ def _awards(r: Row) -> str:
 KEY_COLUMNS: list[tuple[str, Callable[[Row], str]]] = [
     ("Мероприятия", lambda r: _brief(r["events"])),
     ("Участия", lambda r: _brief(r["participations"])),
-    ("Дети без повторов", lambda r: _cell(r["children"])),
+    ("Дети без повторов", lambda r: year_cell(r["children"])),
     ("Победители и призёры", _awards),
     ("Договоры", lambda r: _brief(r["agreements"])),
     ("Прошли пробы", lambda r: _brief(r["prof_trial_students"])),

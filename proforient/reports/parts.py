@@ -51,6 +51,16 @@ def note(text: str) -> Flowable:
     return para(text, styles()["note"])
 
 
+def year_cell(ind: Indicator) -> str:
+    """A value in a table of years: the value with its typed-in mark, and its share."""
+    if ind.value is None:
+        return "—"
+    text = ind.value_text + ind.mark
+    if ind.share is not None:
+        text += f" ({ind.share_text})"
+    return text
+
+
 def _hex(colour) -> str:
     return colour.hexval().replace("0x", "#")
 
@@ -149,7 +159,9 @@ def question_bars(result: QuestionResult) -> list[Bar]:
     return [Bar(line.label, line.share, line.district_share) for line in result.lines]
 
 
-def question_block(result: QuestionResult, width: float, compare: bool = True) -> list[Flowable]:
+def question_block(
+    result: QuestionResult, width: float, compare: bool = True, scale: float = 1.0
+) -> list[Flowable]:
     st = styles()
     q = result.q
     caption = f"{q.number}. {q.text}"
@@ -163,7 +175,7 @@ def question_block(result: QuestionResult, width: float, compare: bool = True) -
     bars = question_bars(result)
     if not compare:
         bars = [Bar(b.label, b.value, None) for b in bars]
-    parts.append(bar_chart(bars, width))
+    parts.append(bar_chart(bars, width, scale=scale))
     return parts
 
 

@@ -10,10 +10,11 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from proforient.core.formatting import fmt_date, fmt_number, fmt_percent
 from proforient.core.timeutil import academic_year_label
 from proforient.events.models import Level
+from proforient.indicators import BY_KEY
 from proforient.monitoring.models import GRADUATE_CATEGORIES, GRADUATE_GRADES
 from proforient.monitoring.services import COHORT
 from proforient.pdf.charts import legend
-from proforient.pdf.document import build_pdf, column_width, frame_width, start_columns
+from proforient.pdf.document import column_width, frame_width, render_pdf, start_columns
 from proforient.pdf.styles import styles
 from proforient.pdf.tables import data_table
 from proforient.pdf.text import para, rich
@@ -24,10 +25,14 @@ from proforient.reports.parts import (
     question_block,
     suppressed_block,
     title_block,
+    year_cell,
 )
-from proforient.reports.summary import SchoolSummary, SurveySection
+from proforient.reports.summary import DYNAMICS, SchoolSummary, SurveySection
 from proforient.surveys.models import Audience, QuestionKind
 
+MAX_PAGES = 4
+# The survey charts' density, tried in turn until the summary fits in MAX_PAGES.
+CHART_SCALES = (1.0, 0.85, 0.72)
 WIDTH = frame_width()
 COLUMN = column_width()
 # Longer lists are cut here, with a line saying how many more there are: the summary must
@@ -37,6 +42,15 @@ COUNT_HEAD = ["Мероприятий", "Участий", "С ОВЗ", "Инва
 
 
 def school_pdf(s: SchoolSummary) -> bytes:
+    """The summary in at most MAX_PAGES pages where the charts can be drawn denser."""
+    for scale in CHART_SCALES:
+        document, pages = _render(s, scale)
+        if pages <= MAX_PAGES:
+            break
+    return document
+
+
+def _render(s: SchoolSummary, scale: float) -> tuple[bytes, int]:
     story: list[Flowable] = []
     story += title_block(
         "Профориентационная работа и удовлетворённость обучающихся и родителей",
@@ -53,11 +67,12 @@ def school_pdf(s: SchoolSummary) -> bytes:
             "для удовлетворённости — в процентных пунктах."
         )
     )
+    story += _dynamics(s)
     story += _participation(s)
     story += _agreements(s)
     story += _graduates(s)
-    story += _satisfaction(s)
-    return build_pdf(
+    story += _satisfaction(s, scale)
+    return render_pdf(
         story,
         f"Сводка: {s.school.short_name}, {academic_year_label(s.year)}",
         running_title=f"{s.school.short_name} · {academic_year_label(s.year)}",
@@ -69,6 +84,25 @@ def _counts(t) -> list[str]:
         fmt_number(getattr(t, name))
         for name in ("events", "participants", "ovz", "disabled", "winners", "prizewinners")
     ]
+
+
+def _dynamics(s: SchoolSummary) -> list[Flowable]:
+    """The key figures in every year with data, when there are more than last year's."""
+    years = s.history_years[-6:]
+    if len(years) < 3:
+        return []
+    rows = [
+        [d.number, d.short, *[year_cell(s.history[d.key][y]) for y in years]]
+        for d in (BY_KEY[k] for k in DYNAMICS)
+    ]
+    year_w = 20 * mm
+    widths = [8 * mm, WIDTH - 8 * mm - year_w * len(years), *[year_w] * len(years)]
+    header = ["№", "Ключевые показатели по годам", *[f"{y}/{str(y + 1)[-2:]}" for y in years]]
+    out: list[Flowable] = [Spacer(1, 2 * mm)]
+    out.append(data_table(header, rows, widths, numeric_from=2, compact=True))
+    if any(s.history[k][y].mark for k in DYNAMICS for y in years):
+        out.append(note("* — введено вручную по данным прошлых лет."))
+    return out
 
 
 def _participation(s: SchoolSummary) -> list[Flowable]:
@@ -184,7 +218,7 @@ def _graduates(s: SchoolSummary) -> list[Flowable]:
             data_table(
                 [f"{grade} класс", "Всего", "Сироты", "ОВЗ"],
                 rows,
-                [44 * mm, 11 * mm, 11 * mm, 11 * mm],
+                [50 * mm, 9.5 * mm, 9.5 * mm, 9.5 * mm],
                 compact=True,
             )
         )
@@ -202,7 +236,7 @@ def _graduates(s: SchoolSummary) -> list[Flowable]:
     return out
 
 
-def _satisfaction(s: SchoolSummary) -> list[Flowable]:
+def _satisfaction(s: SchoolSummary, scale: float) -> list[Flowable]:
     # The heading must not be left alone at the foot of a page above the columns.
     out: list[Flowable] = [
         CondPageBreak(25 * mm),
@@ -215,12 +249,12 @@ def _satisfaction(s: SchoolSummary) -> list[Flowable]:
     for i, section in enumerate(s.surveys):
         if i:
             out.append(Spacer(1, 3 * mm))
-        out += _survey(section)
+        out += _survey(section, scale)
     out.append(note("Ответы на открытые вопросы не печатаются: они могут указать на ребёнка."))
     return out
 
 
-def _survey(section: SurveySection) -> list[Flowable]:
+def _survey(section: SurveySection, scale: float) -> list[Flowable]:
     r = section.results
     who = Audience.GENITIVE.get(section.campaign.audience, "")
     out: list[Flowable] = [heading(f"Анкетирование {who}", 3)]
@@ -255,7 +289,7 @@ def _survey(section: SurveySection) -> list[Flowable]:
     out.append(legend(COLUMN, ("школа", "округ")))
     for result in r.questions:
         if result.kind != QuestionKind.TEXT and not result.q.is_grade:
-            out.append(KeepTogether(question_block(result, COLUMN)))
+            out.append(KeepTogether(question_block(result, COLUMN, scale=scale)))
     return out
 
 

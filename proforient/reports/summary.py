@@ -11,12 +11,31 @@ from sqlalchemy import select
 from proforient.agreements.indicators import AgreementLine, in_force_lists, indicator_day
 from proforient.events.indicators import ParticipationBreakdown, participation_breakdowns
 from proforient.extensions import db
-from proforient.indicators import Indicator, IndicatorTable, Row, indicator_table
+from proforient.indicators import (
+    History,
+    Indicator,
+    IndicatorTable,
+    Row,
+    district_history,
+)
 from proforient.monitoring.services import GraduateValues
 from proforient.schools.models import School
 from proforient.surveys.models import Audience, Campaign, CampaignSchool
 from proforient.surveys.results import CampaignData, Results, load_campaign, results_for
 
+# A school's figures worth following over the years (its share of schools with an
+# agreement is 0 or 1, its response counts say little without their base).
+DYNAMICS = (
+    "events",
+    "participations",
+    "children",
+    "winners",
+    "prizewinners",
+    "agreements",
+    "prof_trial_students",
+    "students_satisfaction",
+    "parents_satisfaction",
+)
 COVERAGE_KEYS = {Audience.STUDENTS: "students_responses", Audience.PARENTS: "parents_responses"}
 LEVEL_KEYS = {Audience.STUDENTS: "students_satisfaction", Audience.PARENTS: "parents_satisfaction"}
 
@@ -43,14 +62,22 @@ class SchoolSummary:
     agreements_day: object
     graduates: GraduateValues | None
     surveys: list[SurveySection]
+    # Every year with data: {measure key: {year: value}}, and those years.
+    history: dict[str, dict[int, Indicator]]
+    history_years: list[int]
 
 
 class SummarySource:
     """The year's data for the summaries of `school_ids` (active schools)."""
 
-    def __init__(self, year: int, school_ids: list[int], table: IndicatorTable | None = None):
+    def __init__(
+        self,
+        year: int,
+        school_ids: list[int],
+        loaded: tuple[History, IndicatorTable] | None = None,
+    ):
         self.year = year
-        self.table = table or indicator_table(year)
+        self.history, self.table = loaded or district_history(year)
         self.schools = {
             s.id: s for s in db.session.scalars(select(School).where(School.id.in_(school_ids)))
         }
@@ -105,4 +132,6 @@ class SummarySource:
             agreements_day=indicator_day(self.year),
             graduates=self.table.facts[school_id].graduates,
             surveys=sections,
+            history=self.history.schools.get(school_id, {}),
+            history_years=self.history.school_years(school_id, DYNAMICS),
         )
