@@ -20,6 +20,7 @@ from proforient import create_app
 from proforient.agreements.models import Agreement
 from proforient.auth.models import User
 from proforient.extensions import db
+from proforient.indicators.models import ManualValue
 from proforient.schools.models import School
 from proforient.surveys.models import Campaign, CampaignSchool
 from proforient.surveys.services import generate_codes
@@ -119,6 +120,10 @@ def fill_with_everything(runner, client, auth) -> None:
     spec, answers = valid_answers(campaign)
     key = form_key(client.get(f"/s/{token}").get_data(as_text=True))
     assert client.post(f"/s/{token}", data={**answers, "key": key}).status_code in (302, 303)
+    # A figure typed in for a past year.
+    school = db.session.scalars(select(School).order_by(School.id)).first()
+    db.session.add(ManualValue(school_id=school.id, year=2021, key="participations", value=120))
+    db.session.commit()
 
 
 def all_rows(engine) -> dict[str, list[tuple]]:

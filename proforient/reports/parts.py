@@ -29,13 +29,15 @@ def title_block(title: str, subject: str, year: int | None, note: str = "") -> l
     """Department, document title, who it is about, the academic year (if one), the date
     made."""
     st = styles()
-    year_line = [rich("<b>{year}</b>", st["kicker"], year=academic_year_label(year))]
+    year_line = (
+        [rich("<b>{year}</b>", st["kicker"], year=academic_year_label(year))] if year else []
+    )
     return [
         para(current_app.config.get("DEPARTMENT_NAME", "Отдел образования"), st["kicker"]),
         Spacer(1, 2 * mm),
         para(title, st["title"]),
         para(subject, st["subtitle_tight"]),
-        *(year_line if year is not None else []),
+        *year_line,
         Spacer(1, 2 * mm),
         para(f"Сформировано {fmt_date(local_today())}. {note}".strip(), st["small"]),
     ]
