@@ -10,9 +10,12 @@ import pytest
 from openpyxl import load_workbook
 
 from proforient.auth.models import Role
+from proforient.extensions import db
 from proforient.indicators import DEFINITIONS, Kind, indicator_table
 from proforient.reports.bundle import stream_zip
 from proforient.reports.xlsx import columns
+from proforient.surveys.models import CampaignSchool
+from proforient.surveys.submission import new_token
 from tests.factories import make_user
 from tests.support.queries import count_queries
 from tests.support.reports import (
@@ -258,3 +261,22 @@ def test_school_indicators_page(client, auth, district):
     assert client.get(f"/reports/schools/{district.b.id}").status_code == 404
     detail = text(client.get(f"/schools/{district.a.id}"))
     assert f"/reports/schools/{district.a.id}" in detail  # the school's «Показатели» tab
+
+
+def test_district_pdf_of_a_large_district_breaks_across_pages(department_client, district):
+    from tests.factories import make_school
+    from tests.support.reports import per_grade
+
+    for i in range(45):
+        school = make_school(f"МКОУ СОШ № {i + 40} с. Далёкое", enrolment=per_grade(3))
+        district.survey.campaign.links.append(
+            CampaignSchool(school_id=school.id, token=new_token())
+        )
+        db.session.commit()
+        district.survey.answer(school, satisfaction=4 + i % 2, times=5, commit=False)
+    db.session.commit()
+    r = department_client.get(f"/reports/district.pdf?year={YEAR}")
+    assert r.status_code == 200
+    body = pdf_text(r.data)
+    assert "МКОУ СОШ № 84 с. Далёкое" in body
+    assert pdf_pages(r.data) > 6

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
@@ -24,7 +25,7 @@ from proforient.indicators import (
 from proforient.indicators.table import SUPPRESSED, min_group
 from proforient.pdf.charts import column_chart
 from proforient.pdf.document import build_pdf, frame_width
-from proforient.pdf.styles import HEADER_BG, styles
+from proforient.pdf.styles import GRID, HEADER_BG, styles
 from proforient.pdf.tables import data_table, layout_table
 from proforient.pdf.text import para, rich
 from proforient.plan.models import SECTIONS, ExecutionStatus
@@ -207,37 +208,49 @@ def _ranked(rows: list[Row], key) -> tuple[list[tuple[int, Row, float]], list[Ro
     ]
 
 
-def _ranking(title: str, ranked, unranked, cells) -> list[Flowable]:
-    out: list[Flowable] = [heading(title, 3)]
-    if not ranked:
-        return [*out, para("Данных для рейтинга нет.", styles()["cell"])]
-    out.append(
-        data_table(
-            ["Место", "ОО", "Вместе", "Обучающиеся", "Родители"],
-            [[rank, r.name, fmt_percent(v), *cells(r)] for rank, r, v in ranked],
-            [12 * mm, 50 * mm, 16 * mm, 22 * mm, 22 * mm],
-            numeric_from=2,
-            compact=True,
-        )
-    )
-    if unranked:
-        out.append(note("Без места: " + "; ".join(r.name for r in unranked) + "."))
-    return out
+def _ranking_cells(ranked, cells) -> list[list]:
+    return [[rank, r.name, fmt_percent(v), *cells(r)] for rank, r, v in ranked]
 
 
 def _rankings(table: IndicatorTable) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(60 * mm), heading("4. Рейтинги")]
-    satisfaction = _ranking(
-        "По удовлетворённости",
-        *_ranked(table.rows, Row.combined_satisfaction),
+    """Both rankings side by side in one table, so it breaks across pages row by row
+    however many schools there are."""
+    out: list[Flowable] = [CondPageBreak(60 * mm), heading("4. Рейтинги", keep=False)]
+    by_satisfaction, no_satisfaction = _ranked(table.rows, Row.combined_satisfaction)
+    by_coverage, no_coverage = _ranked(table.rows, Row.combined_coverage)
+    if not by_satisfaction and not by_coverage:
+        return [*out, para("Данных для рейтинга нет: анкетирование не проводилось.", _st())]
+    left = _ranking_cells(
+        by_satisfaction,
         lambda r: [_brief(r["students_satisfaction"]), _brief(r["parents_satisfaction"])],
     )
-    coverage = _ranking(
-        "По охвату анкетированием",
-        *_ranked(table.rows, Row.combined_coverage),
-        lambda r: [_share("students_responses")(r), _share("parents_responses")(r)],
+    right = _ranking_cells(
+        by_coverage, lambda r: [_share("students_responses")(r), _share("parents_responses")(r)]
     )
-    out.append(layout_table([[satisfaction, coverage]], [WIDTH / 2, WIDTH / 2]))
+    blank = [""] * 5
+    rows = [a + b for a, b in zip_longest(left, right, fillvalue=blank)]
+    half = ["Место", "ОО", "Вместе", "Обучающиеся", "Родители"]
+    groups = ["По удовлетворённости", "", "", "", "", "По охвату анкетированием", "", "", "", ""]
+    side = [11 * mm, 52 * mm, 16 * mm, 22 * mm, 22 * mm]
+    out.append(
+        data_table(
+            half + half,
+            rows,
+            side + side,
+            numeric_from=2,
+            header_rows=[groups],
+            extra_style=[
+                ("SPAN", (0, 0), (4, 0)),
+                ("SPAN", (5, 0), (9, 0)),
+                ("LINEBEFORE", (5, 0), (5, -1), 1.2, GRID),
+            ],
+            compact=True,
+        )
+    )
+    for label, rows_without in (("удовлетворённости", no_satisfaction), ("охвату", no_coverage)):
+        if rows_without:
+            names = "; ".join(r.name for r in rows_without)
+            out.append(note(f"Без места по {label}: {names}."))
     out.append(
         note(
             "«Вместе» — ответы обучающихся и родителей вместе. Место получают школы, у которых "
@@ -245,6 +258,10 @@ def _rankings(table: IndicatorTable) -> list[Flowable]:
         )
     )
     return out
+
+
+def _st():
+    return styles()["cell"]
 
 
 def _plan(plan: PlanSummary, year: int) -> list[Flowable]:
