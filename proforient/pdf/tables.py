@@ -1,6 +1,6 @@
 """Ruled tables: the header repeats on every page, numbers align right, text is escaped."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
@@ -28,18 +28,17 @@ def data_table(
     header_rows: Sequence[Sequence] = (),
     extra_style: Sequence[tuple] = (),
     compact: bool = False,
-    text_from: int | None = None,
+    text_columns: Collection[int] = (),
 ) -> Table:
     """A ruled table. `header` is the column heads (repeated on every page); optional
     `header_rows` go above it (column groups, spanned with `extra_style`); columns from
-    `numeric_from` on align right (up to `text_from`, a column from which text is left
-    aligned again; negative counts from the end); an optional totals row in bold; `compact`
-    prints 8 pt."""
+    `numeric_from` on align right, except `text_columns` (negative indexes count from the
+    end); an optional totals row in bold; `compact` prints smaller."""
     heads = [list(r) for r in header_rows] + [list(header)]
-    stop = len(header) + text_from if text_from is not None and text_from < 0 else text_from
+    text = {i % len(header) for i in text_columns}
 
     def right(i: int) -> bool:
-        return i >= numeric_from and (stop is None or i < stop)
+        return i >= numeric_from and i not in text
 
     data = [
         [h if isinstance(h, Paragraph) else cell(h, bold=True, compact=compact) for h in row]

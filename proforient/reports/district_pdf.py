@@ -166,7 +166,9 @@ def _schools(table: IndicatorTable) -> list[Flowable]:
     widths = [8 * mm, 46 * mm, *[15.5 * mm] * len(KEY_COLUMNS), 0]
     widths[-1] = WIDTH - sum(widths)
     out.append(
-        data_table(header, rows, widths, total=total, compact=True, numeric_from=2, text_from=-1)
+        data_table(
+            header, rows, widths, total=total, compact=True, numeric_from=2, text_columns=[-1]
+        )
     )
     out.append(
         note(
@@ -238,6 +240,7 @@ def _rankings(table: IndicatorTable) -> list[Flowable]:
             rows,
             side + side,
             numeric_from=2,
+            text_columns=[6],
             header_rows=[groups],
             extra_style=[
                 ("SPAN", (0, 0), (4, 0)),
