@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 from sqlalchemy import select
 
-from proforient.core.exports import new_workbook, write_table
+from proforient.core.exports import append_row, new_workbook, write_table
 from proforient.core.formatting import fmt_date
 from proforient.core.timeutil import academic_year_label
 from proforient.events import services
@@ -226,7 +226,7 @@ def template_workbook(year: int, viewer_school_id: int | None):
         "6. Если запись об участии уже есть, она будет заменена данными из файла.",
         "Пока в файле есть хоть одна ошибка, ничего не загружается.",
     ):
-        ws4.append([line])
+        append_row(ws4, [line])
     ws4["A1"].font = Font(bold=True)
     ws4.column_dimensions["A"].width = 100
     return wb
