@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from proforient.core.access import department_required, ensure_school_allowed, user_school_id
+from proforient.core.params import int_arg
 from proforient.core.timeutil import current_academic_year, local_today, to_local
 from proforient.extensions import db
 from proforient.schools.models import School
@@ -333,7 +334,7 @@ def campaign_codes(campaign_id: int, school_id: int):
     enrolment = enrolment_table([school_id])[school_id]
     form = CodesForm()
     if request.method == "GET":
-        grade = request.args.get("grade", type=int)
+        grade = int_arg("grade")
         if grade in enrolment:
             form.grade.data = grade
         form.quantity.data = enrolment.get(form.grade.data or 0) or None

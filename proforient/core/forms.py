@@ -1,0 +1,59 @@
+"""Rules every form of the app follows, installed once on Flask-WTF's `FlaskForm` so a new
+form gets them without asking:
+
+- text fields (single-line, textarea, hidden) drop control characters before anything
+  reads them (see `core.text`); passwords are left exactly as typed;
+- date and date-time fields accept years from 1900 to 2100 only: beyond that a typo
+  (0001 for 2001) would be stored, and time zone arithmetic on it fails;
+- whole-number fields accept what a database integer column holds.
+
+Each field's own validators still apply first; these only close what they leave open.
+"""
+
+from datetime import date, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, PasswordField, StringField
+from wtforms.fields.datetime import DateTimeField
+from wtforms.meta import DefaultMeta
+from wtforms.validators import StopValidation
+
+from proforient.core.formatting import fmt_date
+from proforient.core.params import DATE_MAX, DATE_MIN, INT_MAX, INT_MIN
+from proforient.core.text import drop_controls
+
+
+def clean_text(value):
+    """Field filter: the typed text without control characters (tab and newline stay)."""
+    return drop_controls(value) if isinstance(value, str) else value
+
+
+def date_in_range(form, field) -> None:
+    value = field.data
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date) and not DATE_MIN <= value <= DATE_MAX:
+        raise StopValidation(
+            f"Проверьте год: дата должна быть между {fmt_date(DATE_MIN)} и {fmt_date(DATE_MAX)}."
+        )
+
+
+def int_in_range(form, field) -> None:
+    if isinstance(field.data, int) and not INT_MIN <= field.data <= INT_MAX:
+        raise StopValidation("Слишком большое число.")
+
+
+def bind_field(meta, form, unbound_field, options):
+    """`DefaultMeta.bind_field` plus the rules above for the kinds of field they concern."""
+    field = DefaultMeta.bind_field(meta, form, unbound_field, options)
+    if isinstance(field, StringField) and not isinstance(field, PasswordField):
+        field.filters = (clean_text, *field.filters)
+    elif isinstance(field, DateTimeField):  # DateField, DateTimeLocalField … derive from it
+        field.validators = [*field.validators, date_in_range]
+    elif isinstance(field, IntegerField):
+        field.validators = [*field.validators, int_in_range]
+    return field
+
+
+def install() -> None:
+    FlaskForm.Meta.bind_field = bind_field
