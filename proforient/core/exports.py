@@ -90,7 +90,7 @@ def content_disposition(filename: str, download: bool = True) -> str:
     filename = " ".join(_HEADER_UNSAFE_RE.sub(" ", filename).split()) or "export"
     stem, dot, ext = filename.rpartition(".")
     fallback = stem.encode("ascii", "ignore").decode().strip() or "export"
-    fallback = fallback.replace('"', "").replace("\\", "")
+    fallback = " ".join(fallback.replace('"', "").replace("\\", "").split())
     return f"{kind}; filename=\"{fallback}{dot}{ext}\"; filename*=UTF-8''{quote(filename)}"
 
 
