@@ -25,7 +25,7 @@ from proforient.events.models import Event, Participation
 from proforient.extensions import db
 from proforient.monitoring.models import ReportingPeriod
 from proforient.schools.models import School
-from proforient.surveys.models import AnswerText, Campaign, Response
+from proforient.surveys.models import AnswerText, Campaign, Question, Response
 from proforient.surveys.submission import build_spec
 from tests.support.agreements import PDF, agreement_form, make_agreement, make_partner
 from tests.support.events import make_event, seed_reference
@@ -311,13 +311,16 @@ def test_a_damaged_sheet_gets_the_friendly_message(department_client, school, ev
     assert excel.UNREADABLE in text(r)
 
 
-def blank_rows_workbook(rows: int, cells: int = 1) -> bytes:
-    """The template's header and then `rows` rows of blank cells, the sheet's dimension
+BLANK_CELL = '<c t="inlineStr"><is><t> </t></is></c>'
+
+
+def blank_rows_workbook(rows: int, cell: str = BLANK_CELL) -> bytes:
+    """The template's header and then `rows` rows of one blank cell, the sheet's dimension
     claiming them all: tens of kilobytes zipped."""
     data = workbook([])
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    blank = "<row>" + '<c t="inlineStr"><is><t> </t></is></c>' * cells + "</row>"
+    blank = f"<row>{cell}</row>"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
             content = source.read(info.filename)
@@ -350,7 +353,8 @@ def test_rows_within_the_budget_are_read(event, school):
 
 
 def test_wide_rows_and_big_archives_are_refused(event):
-    wide = blank_rows_workbook(1000, cells=500)
+    # A cell in the last column makes a row 16,384 cells wide.
+    wide = blank_rows_workbook(20, cell=BLANK_CELL.replace("<c ", '<c r="XFD1" '))
     assert excel.read_rows(wide) == ([], excel.TOO_LARGE)
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -517,10 +521,15 @@ def test_hostile_query_strings_never_give_500(app, client, auth, school, departm
     for user in (department_user, coordinator):
         auth.login(user)
         for url in get_urls(app, 1):
-            for value in HOSTILE_ARGS:
-                query = urlencode({name: value for name in ARG_NAMES})
-                r = client.get(f"{url}?{query}")
-                assert r.status_code < 500, (user.login, url, value)
+            # Each argument takes the next hostile value in turn: every value reaches
+            # every argument within len(HOSTILE_ARGS) requests per page.
+            for shift in range(len(HOSTILE_ARGS)):
+                args = {
+                    name: HOSTILE_ARGS[(i + shift) % len(HOSTILE_ARGS)]
+                    for i, name in enumerate(ARG_NAMES)
+                }
+                r = client.get(f"{url}?{urlencode(args)}")
+                assert r.status_code < 500, (user.login, url, args)
         auth.logout()
 
 
@@ -529,3 +538,78 @@ def test_ids_beyond_a_database_integer_are_404(app, department_client, value):
     for url in get_urls(app, value):
         if re.search(r"/\d{10,}", url):
             assert department_client.get(url).status_code == 404, url
+
+
+# --- Found by the property-based sweep (test_property_forms.py) ----------------------------
+
+
+def test_graduate_form_shows_a_huge_number_back(coordinator_client, school):
+    from datetime import timedelta
+
+    from proforient.core.timeutil import current_academic_year, local_today
+    from proforient.monitoring import services as monitoring_services
+
+    year = current_academic_year()
+    today = local_today()
+    monitoring_services.create_period("graduates", year, today, today + timedelta(days=5))
+    db.session.commit()
+    form = text(coordinator_client.get(f"/monitoring/schools/{school.id}/graduates/{year}"))
+    fields = set(re.findall(r'name="(g\d+_\w+)"', form))
+    assert len(fields) > 20
+    r = coordinator_client.post(
+        f"/monitoring/schools/{school.id}/graduates/{year}",
+        data={**dict.fromkeys(fields, str(10**30)), "action": "save"},
+    )
+    assert r.status_code == 200
+    assert "От 0 до 2000." in text(r)
+
+
+def test_question_form_survives_an_unknown_kind_and_missing_fields(department_client, school):
+    campaign = make_campaign([school])
+    question = db.session.scalars(
+        select(Question).where(Question.questionnaire_id == campaign.questionnaire_id)
+    ).first()
+    r = department_client.post(
+        f"/surveys/questions/{question.id}/edit",
+        data={"text": "Вопрос", "kind": str(10**30), "in_index": "y"},
+    )
+    assert r.status_code == 200
+    r = department_client.post(
+        f"/surveys/questions/{question.id}/edit", data={"text": "Вопрос", "kind": "single"}
+    )
+    assert r.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("value", [str(2**31), str(10**30), "-" + str(10**30)])
+def test_ids_in_select_fields_beyond_a_database_integer(department_client, school, value):
+    from tests.support.surveys import default_questionnaire
+
+    default_questionnaire()
+    partner = make_partner()
+    r = department_client.post(
+        "/surveys/campaigns/new",
+        data={
+            "questionnaire_id": value,
+            "audience": "students",
+            "opens_at": "2026-04-01T08:00",
+            "closes_at": "2026-05-01T08:00",
+            "schools": [value],
+        },
+    )
+    assert r.status_code == 200
+    r = department_client.post(
+        "/agreements/new", data=agreement_form(partner, school_id=value, partner_id=value)
+    )
+    assert r.status_code == 200
+    assert count(Campaign) == 0 and count(Agreement) == 0
+
+
+def test_scan_file_name_drops_control_characters(coordinator_client, school):
+    partner = make_partner()
+    r = coordinator_client.post(
+        "/agreements/new",
+        data={**agreement_form(partner), "scan": (io.BytesIO(PDF), "скан\x00\x1b.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 302, text(r)
+    assert db.session.scalars(select(Agreement.scan_filename)).one() == "скан.pdf"

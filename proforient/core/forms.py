@@ -5,7 +5,8 @@ form gets them without asking:
   reads them (see `core.text`); passwords are left exactly as typed;
 - date and date-time fields accept years from 1900 to 2100 only: beyond that a typo
   (0001 for 2001) would be stored, and time zone arithmetic on it fails;
-- whole-number fields accept what a database integer column holds.
+- whole-number fields, and choices coerced to numbers (ids), accept what a database
+  integer column holds: a bigger number never reaches a query.
 
 Each field's own validators still apply first; these only close what they leave open.
 """
@@ -14,6 +15,7 @@ from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, StringField
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.fields.datetime import DateTimeField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
@@ -43,6 +45,19 @@ def int_in_range(form, field) -> None:
         raise StopValidation("Слишком большое число.")
 
 
+def int_in_range_coerce(coerce):
+    """A select's `coerce` that refuses a number no database integer holds (the field
+    then reports an invalid choice, as for any other value it cannot coerce)."""
+
+    def coerce_in_range(value):
+        result = coerce(value)
+        if isinstance(result, int) and not INT_MIN <= result <= INT_MAX:
+            raise ValueError(f"{value!r} is out of range")
+        return result
+
+    return coerce_in_range
+
+
 def bind_field(meta, form, unbound_field, options):
     """`DefaultMeta.bind_field` plus the rules above for the kinds of field they concern."""
     field = DefaultMeta.bind_field(meta, form, unbound_field, options)
@@ -52,6 +67,8 @@ def bind_field(meta, form, unbound_field, options):
         field.validators = [*field.validators, date_in_range]
     elif isinstance(field, IntegerField):
         field.validators = [*field.validators, int_in_range]
+    elif isinstance(field, SelectFieldBase) and callable(getattr(field, "coerce", None)):
+        field.coerce = int_in_range_coerce(field.coerce)
     return field
 
 

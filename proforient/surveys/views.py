@@ -150,9 +150,13 @@ def questionnaire_preview(questionnaire_id: int):
 
 def _question_form_page(qn: Questionnaire, question: Question | None):
     form = QuestionForm(obj=question, questionnaire=qn, editing=question)
-    if request.method == "GET" and question is not None:
-        form.options.data = services.option_lines(question)
-        form.rows.data = services.row_lines(question)
+    if question is not None:
+        # `options` and `rows` are the question's relationships too: unless the POST sends
+        # the fields, they show the stored lines, as any other field left out would.
+        if request.method == "GET" or "options" not in request.form:
+            form.options.data = services.option_lines(question)
+        if request.method == "GET" or "rows" not in request.form:
+            form.rows.data = services.row_lines(question)
     if form.validate_on_submit():
         target, created = services.editable(qn)
         counterpart = services.counterpart(question, target) if question is not None else None
