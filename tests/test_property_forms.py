@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
@@ -26,6 +27,7 @@ from werkzeug.routing import IntegerConverter
 from proforient.auth.models import Role
 from proforient.core.text import CONTROL_RE
 from proforient.core.timeutil import current_academic_year, local_today
+from proforient.events.excel import TEMPLATE_HEADER
 from proforient.events.models import EventFormat, Project
 from proforient.extensions import db
 from proforient.monitoring.models import MonitoringReport, PeriodKind, ReportingPeriod, Status
@@ -78,9 +80,26 @@ hostile_text = st.one_of(
     st.text(max_size=40),
     st.sampled_from(LONG),
 )
+
+
+def hostile_workbook() -> bytes:
+    """The participation template filled with hostile cells."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Участие"
+    ws.append(TEMPLATE_HEADER)
+    for value in ["²", 10**15, 1e30, -1, "=1+1", "9" * 400, "1e400", "\t", None]:
+        ws.append([value, value, value, *[value] * 7])
+    ws.append([1, "", "²", 10**19, 1e30, -5, "x", None, "", 2**31])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 hostile_file = st.sampled_from(
     [
         None,
+        (hostile_workbook(), "участие.xlsx"),
         (b"", "empty.xlsx"),
         (b"PK\x03\x04" + b"\x00" * 64, "broken.xlsx"),
         (PDF, "scan.pdf"),
@@ -103,13 +122,15 @@ class FormFields(HTMLParser):
         self.inside = False
         self.multipart = False
         self.fields: dict[str, list[str]] = {}
+        self.kinds: dict[str, str] = {}  # input type, "select" or "textarea"
         self.files: set[str] = set()
         self._select: str | None = None
         self._textarea: str | None = None
 
-    def offer(self, name: str | None, value: str | None) -> None:
+    def offer(self, name: str | None, value: str | None, kind: str = "text") -> None:
         if name:
             self.fields.setdefault(name, [])
+            self.kinds.setdefault(name, kind)
             if value is not None and value not in self.fields[name]:
                 self.fields[name].append(value)
 
@@ -127,19 +148,19 @@ class FormFields(HTMLParser):
             if kind == "file":
                 self.files.add(a.get("name"))
             elif kind in ("checkbox", "radio", "submit"):
-                self.offer(a.get("name"), a.get("value") or "y")
+                self.offer(a.get("name"), a.get("value") or "y", kind)
             else:
-                self.offer(a.get("name"), a.get("value") or "")
+                self.offer(a.get("name"), a.get("value") or "", kind)
         elif tag == "button":
             self.offer(a.get("name"), a.get("value"))
         elif tag == "select":
             self._select = a.get("name")
-            self.offer(self._select, None)
+            self.offer(self._select, None, "select")
         elif tag == "option" and self._select:
             self.offer(self._select, a.get("value", ""))
         elif tag == "textarea":
             self._textarea = a.get("name")
-            self.offer(self._textarea, None)
+            self.offer(self._textarea, None, "textarea")
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -162,15 +183,33 @@ def read_form(client, url: str) -> FormFields:
     return parser
 
 
+# A value the field would accept, by its kind, for fields the page leaves empty.
+PLAUSIBLE = {
+    "date": "2026-03-02",
+    "datetime-local": "2026-03-02T10:00",
+    "number": "3",
+    "text": "Проверка",
+    "textarea": "Проверка\nвторая строка",
+}
+
+
 def draw_body(data, form: FormFields) -> tuple[MultiDict, bool]:
-    """Per field: what the page offers, a hostile value, nothing, or the field twice;
-    sometimes a field nobody asked for."""
+    """Per field: what the page offers (or a plausible value), a hostile value, nothing,
+    or the field twice; sometimes a field nobody asked for. Half the bodies are hostile
+    in one field only, so the checks behind the first refusal are reached too."""
     body = MultiDict()
     multipart = form.multipart or bool(form.files)
     long_values = 0
+    names = list(form.fields)
+    only = data.draw(st.sampled_from(names)) if names and data.draw(st.booleans()) else None
     for name, offered in form.fields.items():
-        mode = data.draw(st.sampled_from(["page", "page", "page", "hostile", "missing", "twice"]))
-        page_value = st.sampled_from(offered) if offered else hostile_text
+        if only is None:
+            modes = ["page", "page", "page", "hostile", "missing", "twice"]
+        else:
+            modes = ["hostile", "missing", "twice"] if name == only else ["page"]
+        mode = data.draw(st.sampled_from(modes))
+        choices = [*offered, PLAUSIBLE.get(form.kinds.get(name), "")]
+        page_value = st.sampled_from([c for c in choices if c] or [""])
         if mode == "page":
             body.add(name, data.draw(page_value))
         elif mode in ("hostile", "twice"):
@@ -187,9 +226,7 @@ def draw_body(data, form: FormFields) -> tuple[MultiDict, bool]:
         if upload is not None:
             body.add(name, (io.BytesIO(upload[0]), upload[1]))
     for name, value in data.draw(
-        st.lists(
-            st.tuples(st.sampled_from(["id", "step", "payload", "x"]), hostile_text), max_size=2
-        )
+        st.lists(st.tuples(st.sampled_from(EXTRA_FIELDS), hostile_text), max_size=2)
     ):
         body.add(name, value)
     return body, multipart
