@@ -461,7 +461,9 @@ def test_dates_out_of_range_are_refused_in_every_date_form(department_client, sc
     assert count(ReportingPeriod) == 0
 
 
-@pytest.mark.parametrize("value", [str(10**12), str(10**30), "-" + str(10**30), "²", "1e3"])
+@pytest.mark.parametrize(
+    "value", [str(10**12), str(10**30), "-" + str(10**30), "9" * 400, "²", "1e3"]
+)
 def test_huge_numbers_in_number_fields_are_refused(department_client, value):
     r = department_client.post(
         "/surveys/questionnaires/new",

@@ -66,7 +66,8 @@ def bind_field(meta, form, unbound_field, options):
     elif isinstance(field, DateTimeField):  # DateField, DateTimeLocalField … derive from it
         field.validators = [*field.validators, date_in_range]
     elif isinstance(field, IntegerField):
-        field.validators = [*field.validators, int_in_range]
+        # First: WTForms' NumberRange cannot even compare a number of 309 digits or more.
+        field.validators = [int_in_range, *field.validators]
     elif isinstance(field, SelectFieldBase) and callable(getattr(field, "coerce", None)):
         field.coerce = int_in_range_coerce(field.coerce)
     return field
