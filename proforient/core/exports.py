@@ -16,6 +16,7 @@ from urllib.parse import quote
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -44,8 +45,14 @@ def sheet_cell(ws, value) -> Cell:
 
 
 def sheet_value(ws, value):
-    """What to append for `value`: a text cell for text, anything else as it is."""
-    return sheet_cell(ws, value) if isinstance(value, str) else value
+    """What to append for `value`: text a program could take for a formula or an error
+    code as a cell typed as text, other text cleaned, anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    text = xml_safe(value)
+    if text.startswith(FORMULA_START) or text in ERROR_CODES:
+        return sheet_cell(ws, text)
+    return text  # openpyxl types any other string as text itself
 
 
 def sheet_row(ws, values: Iterable) -> list:

@@ -122,9 +122,9 @@ class EventFilters:
     @classmethod
     def from_args(cls, args, default_year: int | None) -> EventFilters:
         raw_year = args.get("year")
-        year = (
-            None if raw_year == "all" else (parse_int(raw_year, YEAR_MIN, YEAR_MAX) or default_year)
-        )
+        year = parse_int(raw_year, YEAR_MIN, YEAR_MAX) or default_year
+        if raw_year == "all":
+            year = None
         level = args.get("level")
         status = args.get("status")
         sort = args.get("sort", DEFAULT_SORT)
