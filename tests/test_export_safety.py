@@ -48,12 +48,13 @@ def hostile():
     """Objects of every kind whose typed text starts like a formula."""
     seed_reference()
     school = make_school(LINK, full_name=SUM)
-    other = make_school(AT)
+    other = make_school(SUM)
     event = make_event(title=SUM, organizer=PLUS, start=date(2025, 10, 22))
     make_event(title=MINUS + NUL, start=date(2025, 11, 5))
     make_participation(event, school)
     partner = make_partner(AT, short_name=TAB)
     make_agreement(school, partner, number=MINUS, subject=LINK, notes=CR + NUL)
+    make_agreement(other, partner, number=PLUS)
     report = MonitoringReport(
         school=school,
         year=YEAR,
@@ -63,7 +64,7 @@ def hostile():
         programs_count=2,
         summary=PLUS + NUL,
     )
-    item = PlanItem(number="9.1", title=SUM, deadline=MINUS, responsible=AT)
+    item = PlanItem(number="9.1", title=SUM, deadline=MINUS, responsible=LINK)
     item.executions.append(PlanExecution(year=YEAR, status="done", note=TAB + NUL))
     db.session.add_all([report, item])
     survey = make_survey([school, other])
@@ -101,16 +102,18 @@ def contains(texts: list[str], value: str) -> bool:
     return any(value in t for t in texts)
 
 
+# Each export with the typed values it must show as text: =HYPERLINK(…) and =1+1 in every
+# one, the other leading signs (+ - @ tab CR) wherever the export prints such a field.
 XLSX_EXPORTS = [
-    ("/events/export.xlsx?year=all", [SUM, PLUS, MINUS + "abc", LINK]),
-    ("/events/{event}/participation.xlsx", [SUM, LINK]),
-    ("/events/import/template.xlsx?year=2025", [SUM, MINUS + "abc", LINK, AT]),
-    ("/agreements/export.xlsx", [LINK, AT, MINUS, "=1+2abc"]),
-    ("/agreements/overview.xlsx", [LINK, AT]),
+    ("/events/export.xlsx?year=all", [LINK, SUM, PLUS, MINUS + "abc"]),
+    ("/events/{event}/participation.xlsx", [LINK, SUM]),
+    ("/events/import/template.xlsx?year=2025", [LINK, SUM, MINUS + "abc"]),
+    ("/agreements/export.xlsx", [LINK, SUM, AT, MINUS, PLUS, "=1+2abc"]),
+    ("/agreements/overview.xlsx", [LINK, SUM]),
     ("/monitoring/export/2025.xlsx", [LINK, SUM, AT, PLUS + "abc"]),
-    ("/plan/2025.xlsx", [SUM, MINUS, AT, shown(TAB + NUL)]),
+    ("/plan/2025.xlsx", [LINK, SUM, MINUS, shown(TAB + NUL)]),
     ("/surveys/campaigns/{campaign}/results/responses.xlsx", [LINK, SUM, AT, "=1+2", TAB]),
-    ("/surveys/campaigns/{campaign}/results/summary.xlsx", [LINK, AT, PLUS]),
+    ("/surveys/campaigns/{campaign}/results/summary.xlsx", [LINK, SUM, PLUS]),
 ]
 
 
