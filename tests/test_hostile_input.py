@@ -83,7 +83,15 @@ def test_a_new_form_gets_the_same_rules(app):
     """The rules sit on FlaskForm itself: a form written tomorrow has them too."""
     from flask_wtf import FlaskForm
     from werkzeug.datastructures import MultiDict
-    from wtforms import DateField, IntegerField, PasswordField, StringField, TextAreaField
+    from wtforms import (
+        DateField,
+        IntegerField,
+        PasswordField,
+        SelectField,
+        SelectMultipleField,
+        StringField,
+        TextAreaField,
+    )
 
     class Tomorrow(FlaskForm):
         name = StringField()
@@ -91,6 +99,9 @@ def test_a_new_form_gets_the_same_rules(app):
         secret = PasswordField()
         day = DateField()
         number = IntegerField()
+        kind = SelectField(choices=["a"], validate_choice=False)
+        kinds = SelectMultipleField(choices=["a"], validate_choice=False)
+        school = SelectField(choices=[(1, "1")], coerce=int)
 
     data = MultiDict(
         {
@@ -99,12 +110,17 @@ def test_a_new_form_gets_the_same_rules(app):
             "secret": "p\x01w",
             "day": "0001-01-01",
             "number": str(10**12),
+            "kind": "a\x00",
+            "kinds": "b\x1f",
+            "school": str(10**12),
         }
     )
     with app.test_request_context(method="POST"):
         form = Tomorrow(formdata=data, meta={"csrf": False})
         assert not form.validate()
     assert (form.name.data, form.note.data, form.secret.data) == ("ab", "x\ny\tz", "p\x01w")
+    assert (form.kind.data, form.kinds.data) == ("a", ["b"])
+    assert form.school.data is None and form.school.errors
     assert form.day.errors == ["Проверьте год: дата должна быть между 01.01.1900 и 31.12.2100."]
     assert form.number.errors == ["Слишком большое число."]
 
@@ -615,3 +631,19 @@ def test_scan_file_name_drops_control_characters(coordinator_client, school):
     )
     assert r.status_code == 302, text(r)
     assert db.session.scalars(select(Agreement.scan_filename)).one() == "скан.pdf"
+
+
+def test_a_choice_not_checked_against_its_list_drops_control_characters(department_client):
+    """The period form reads its kind without checking the list first: a NUL in it reached
+    PostgreSQL (a 500)."""
+    from proforient.core.timeutil import current_academic_year
+
+    year = str(current_academic_year())
+    r = department_client.post(
+        "/monitoring/periods/new", data={"kind": "monitoring\x00", "year": year}
+    )
+    assert r.status_code == 302
+    assert db.session.scalars(select(ReportingPeriod.kind)).all() == ["monitoring"]
+    r = department_client.post("/monitoring/periods/new", data={"kind": "\x00", "year": "2025"})
+    assert r.status_code == 200
+    assert "Выберите форму из списка." in text(r)

@@ -1,8 +1,9 @@
 """Rules every form of the app follows, installed once on Flask-WTF's `FlaskForm` so a new
 form gets them without asking:
 
-- text fields (single-line, textarea, hidden) drop control characters before anything
-  reads them (see `core.text`); passwords are left exactly as typed;
+- text fields (single-line, textarea, hidden) and the values of choice fields drop
+  control characters before anything reads them (see `core.text`); passwords are left
+  exactly as typed;
 - date and date-time fields accept years from 1900 to 2100 only: beyond that a typo
   (0001 for 2001) would be stored, and time zone arithmetic on it fails;
 - whole-number fields, and choices coerced to numbers (ids), accept what a database
@@ -26,8 +27,13 @@ from proforient.core.text import drop_controls
 
 
 def clean_text(value):
-    """Field filter: the typed text without control characters (tab and newline stay)."""
-    return drop_controls(value) if isinstance(value, str) else value
+    """Field filter: the typed text without control characters (tab and newline stay);
+    for a multiple choice, each of its values."""
+    if isinstance(value, str):
+        return drop_controls(value)
+    if isinstance(value, list):
+        return [drop_controls(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def date_in_range(form, field) -> None:
@@ -68,8 +74,12 @@ def bind_field(meta, form, unbound_field, options):
     elif isinstance(field, IntegerField):
         # First: WTForms' NumberRange cannot even compare a number of 309 digits or more.
         field.validators = [int_in_range, *field.validators]
-    elif isinstance(field, SelectFieldBase) and callable(getattr(field, "coerce", None)):
-        field.coerce = int_in_range_coerce(field.coerce)
+    elif isinstance(field, SelectFieldBase):
+        # A choice that is not checked against the list (validate_choice=False) reaches
+        # queries as sent.
+        field.filters = (clean_text, *field.filters)
+        if callable(getattr(field, "coerce", None)):
+            field.coerce = int_in_range_coerce(field.coerce)
     return field
 
 
