@@ -1,5 +1,6 @@
 """Unbound extension objects; `create_app` binds them to the app."""
 
+from flask import has_request_context
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -22,7 +23,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class Database(SQLAlchemy):
+    def paginate(self, select, *, page=None, **kwargs):
+        """Flask-SQLAlchemy's paginate, reading `?page=` leniently: a page number that is
+        not a plain number in range (`1e30`, twenty digits) is page 1, never an offset the
+        database cannot hold."""
+        if page is None and has_request_context():
+            from proforient.core.params import page_arg
+
+            page = page_arg()
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = Database(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

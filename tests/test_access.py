@@ -10,6 +10,7 @@ import re
 
 import pytest
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from proforient.auth.models import Role
 from tests.factories import make_user
@@ -30,7 +31,7 @@ def _urls(app: Flask, int_value: int, str_value: str = "x") -> list[tuple[str, s
             continue
         url = rule.rule
         for name, converter in rule._converters.items():
-            value = int_value if type(converter).__name__ == "IntegerConverter" else str_value
+            value = int_value if isinstance(converter, IntegerConverter) else str_value
             url = re.sub(rf"<(?:[a-z]+(?:\([^)]*\))?:)?{name}>", str(value), url)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             out.append((rule.endpoint, method, url))

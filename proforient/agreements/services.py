@@ -29,6 +29,7 @@ from proforient.agreements.models import (
     status_expr,
 )
 from proforient.core import audit, files
+from proforient.core.text import drop_controls
 from proforient.core.timeutil import academic_year_bounds, utcnow
 from proforient.extensions import db
 from proforient.schools.models import School
@@ -409,7 +410,7 @@ def store_scan(agreement: Agreement, storage) -> tuple[Path, Path | None]:
         while chunk := storage.stream.read(256 * 1024):
             fh.write(chunk)
     agreement.scan_key = key
-    agreement.scan_filename = (storage.filename or "скан.pdf")[-255:]
+    agreement.scan_filename = (drop_controls(storage.filename or "") or "скан.pdf")[-255:]
     agreement.scan_size = path.stat().st_size
     agreement.scan_uploaded_at = utcnow()
     return path, previous

@@ -34,6 +34,7 @@ from proforient.core.access import (
     user_school_id,
 )
 from proforient.core.exports import content_disposition, new_workbook, write_table, xlsx_response
+from proforient.core.params import date_arg, id_arg, year_arg
 from proforient.core.timeutil import (
     academic_year_label,
     current_academic_year,
@@ -53,27 +54,22 @@ STATUS_FILTERS = [("in_force", "в силе (действует или исте�
 # --- Helpers -------------------------------------------------------------------------------
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def _year_choices() -> list[int]:
     current = current_academic_year()
     return list(range(current + 1, current - 6, -1))
 
 
 def _filters() -> services.AgreementFilters:
-    school_id = _int_arg("school")
+    school_id = id_arg("school")
     ensure_school_allowed(school_id)
-    year = _int_arg("year")
+    year = year_arg()
     status = request.args.get("status", "")
     return services.AgreementFilters(
         school_id=school_id,
         kind=request.args.get("kind", "") if request.args.get("kind") in PARTNER_KIND_CODES else "",
         status=status if status in dict(STATUS_FILTERS) else "",
         year=year if year in _year_choices() else None,
-        partner_id=_int_arg("partner"),
+        partner_id=id_arg("partner"),
         q=request.args.get("q", "").strip()[:200],
     )
 
@@ -253,9 +249,9 @@ def new():
     agreement = Agreement()
     form = _agreement_form(None)
     if request.method == "GET":
-        form.partner_id.data = _int_arg("partner_id") or 0
+        form.partner_id.data = id_arg("partner_id") or 0
         if current_user.is_department:
-            form.school_id.data = _int_arg("school_id") or 0
+            form.school_id.data = id_arg("school_id") or 0
     if form.validate_on_submit():
         school_id = form.school_id.data if current_user.is_department else current_user.school_id
         if _save_agreement(form, agreement, school_id):
@@ -328,7 +324,7 @@ def scan(agreement_id: int):
 @bp.get("/overview")
 @department_required
 def overview():
-    day = _date_arg("on") or local_today()
+    day = date_arg("on") or local_today()
     data = services.overview(day)
     return render_template(
         "agreements/overview.html",
@@ -342,7 +338,7 @@ def overview():
 @bp.get("/overview.xlsx")
 @department_required
 def overview_export():
-    day = _date_arg("on") or local_today()
+    day = date_arg("on") or local_today()
     data = services.overview(day)
     header = ["Школа", *[PARTNER_KIND_SHORT[k] for k in PARTNER_KIND_CODES], "Всего", "Отметка"]
     rows = [
@@ -366,13 +362,6 @@ def overview_export():
         widths=[40, 8, 8, 12, 8, 8, 8, 9, 16],
     )
     return xlsx_response(wb, f"Договоры по школам на {day:%d.%m.%Y}.xlsx")
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 @bp.get("/school/<int:school_id>")
@@ -420,7 +409,7 @@ def partners_similar():
         request.args.get("name", "")[:500],
         request.args.get("short_name", "")[:200],
         request.args.get("inn", "")[:20],
-        exclude_id=_int_arg("exclude"),
+        exclude_id=id_arg("exclude"),
     )
     return jsonify(
         similar=[
@@ -559,7 +548,7 @@ def partner_merge(partner_id: int):
         (pid, f"{name} ({settlement})" if settlement else name) for pid, name, settlement in others
     ]
     if request.method == "GET":
-        form.survivor_id.data = _int_arg("into") or (similar[0].partner.id if similar else 0)
+        form.survivor_id.data = id_arg("into") or (similar[0].partner.id if similar else 0)
     if form.validate_on_submit():
         survivor = db.session.get(Partner, form.survivor_id.data)
         if survivor is None or survivor.id == duplicate.id:

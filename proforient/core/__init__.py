@@ -7,7 +7,7 @@ from proforient.core import audit  # noqa: F401  (registers the audit listeners 
 
 
 def init_app(app: Flask) -> None:
-    from proforient.core import cli, views
+    from proforient.core import cli, forms, params, views
     from proforient.core.formatting import register_filters
     from proforient.core.ui import nav_items, url_with
 
@@ -15,6 +15,11 @@ def init_app(app: Flask) -> None:
     # without Flask-Babel.
     app.config.setdefault("WTF_I18N_ENABLED", False)
     FlaskForm.Meta.locales = ("ru_RU", "ru")
+    # Control characters out of text fields, sane ranges for dates and numbers: everywhere.
+    forms.install()
+    # Before any blueprint adds its rules: ids in URLs stay within a database integer.
+    app.url_map.converters["int"] = params.IdConverter
+    app.request_class = params.Request
     register_filters(app)
     app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with)
     app.jinja_env.trim_blocks = True

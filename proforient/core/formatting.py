@@ -1,6 +1,7 @@
 """Russian formatting for templates, PDFs and exports."""
 
 from datetime import date, datetime
+from decimal import InvalidOperation
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -49,7 +50,13 @@ def fmt_number(value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=RU)
+    try:
+        return format_decimal(value, format=pattern, locale=RU)
+    except InvalidOperation:
+        # Beyond the decimal precision Babel works in: a number typed into a form, refused
+        # and shown back beside the field.
+        text = f"{value:,}" if isinstance(value, int) else f"{value:,.{digits}f}"
+        return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def fmt_signed(value: float, digits: int = 0, unit: str = "") -> str:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 from sqlalchemy import select
 
-from proforient.core.exports import new_workbook, write_table
-from proforient.core.formatting import fmt_date
+from proforient.core.exports import append_row, new_workbook, write_table
+from proforient.core.formatting import fmt_date, fmt_number
+from proforient.core.params import INT_MAX
+from proforient.core.text import drop_controls
 from proforient.core.timeutil import academic_year_label
 from proforient.events import services
 from proforient.events.models import COUNT_FIELDS, Event, Participation
@@ -25,6 +28,13 @@ from proforient.schools.models import School
 COUNT_NAMES = services.COUNT_NAMES
 COUNT_LABELS = [label for _name, label in COUNT_FIELDS]
 MAX_IMPORT_ROWS = 5000
+# Reading a file stops at these, whatever it claims about itself: 300,000 blank rows zip
+# into a few dozen kilobytes and would otherwise keep a worker busy for half a minute.
+MAX_SHEET_ROWS = 2 * MAX_IMPORT_ROWS  # rows read, blank ones included
+MAX_SHEET_CELLS = 20 * MAX_SHEET_ROWS
+MAX_UNPACKED_BYTES = 24 * 1024 * 1024  # what the whole .xlsx archive may unpack to
+# Row numbers of a sheet, as carried by the confirmation form.
+MAX_LINE = 1_048_576
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -226,7 +236,7 @@ def template_workbook(year: int, viewer_school_id: int | None):
         "6. Если запись об участии уже есть, она будет заменена данными из файла.",
         "Пока в файле есть хоть одна ошибка, ничего не загружается.",
     ):
-        ws4.append([line])
+        append_row(ws4, [line])
     ws4["A1"].font = Font(bold=True)
     ws4.column_dimensions["A"].width = 100
     return wb
@@ -311,39 +321,78 @@ FIELD_NAMES = {
 }
 
 
+UNREADABLE = "Файл не читается как книга Excel (.xlsx). Скачайте шаблон и заполните его."
+TOO_LARGE = (
+    f"Файл слишком велик: в нём больше {fmt_number(MAX_SHEET_ROWS)} строк или слишком много "
+    "заполненных ячеек, считая пустые строки и столбцы. Скопируйте в чистый шаблон только "
+    f"таблицу с данными — не больше {fmt_number(MAX_IMPORT_ROWS)} строк за один раз."
+)
+
+
+def _unpacked_size(data: bytes) -> int | None:
+    """What the archive says its files unpack to (reading never yields more), or None for
+    something that is not a zip archive at all."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError):
+        return None
+
+
 def read_rows(data: bytes) -> tuple[list[tuple[int, list]], str | None]:
-    """Rows of the «Участие» sheet (or the first sheet) as (line number, cells)."""
+    """Rows of the «Участие» sheet (or the first sheet) as (line number, cells).
+
+    Refuses, with a message for the person who sent it, a file that is not a workbook,
+    a damaged one, and one bigger than the row and cell budget above."""
+    size = _unpacked_size(data)
+    if size is None:
+        return [], UNREADABLE
+    if size > MAX_UNPACKED_BYTES:
+        return [], TOO_LARGE
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a broken or foreign file raises many kinds of error: all mean "not xlsx"
-        return [], "Файл не читается как книга Excel (.xlsx). Скачайте шаблон и заполните его."
+        return [], UNREADABLE
     try:
-        ws = wb["Участие"] if "Участие" in wb.sheetnames else wb.worksheets[0]
-        out = []
-        header_seen = False
-        for line, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = list(cells[: len(TEMPLATE_HEADER)])
-            cells += [None] * (len(TEMPLATE_HEADER) - len(cells))
-            if not header_seen:
-                first = str(cells[0] or "").strip().casefold()
-                if first.startswith("№ мероприятия".casefold()):
-                    header_seen = True
-                    continue
-                if first and not first.startswith("№"):
-                    return [], (
-                        "Не найдена строка заголовка «№ мероприятия»: загрузите файл по шаблону."
-                    )
-                continue
-            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-                continue
-            out.append((line, cells))
-            if len(out) > MAX_IMPORT_ROWS:
-                return [], f"Слишком много строк: не больше {MAX_IMPORT_ROWS} за один раз."
-        if not header_seen:
-            return [], "Не найдена строка заголовка «№ мероприятия»: загрузите файл по шаблону."
-        return out, None
+        return _sheet_rows(wb)
+    except Exception:  # a damaged sheet shows only while its rows are read
+        return [], UNREADABLE
     finally:
         wb.close()
+
+
+def _sheet_rows(wb) -> tuple[list[tuple[int, list]], str | None]:
+    ws = wb["Участие"] if "Участие" in wb.sheetnames else wb.worksheets[0]
+    # The size a sheet claims for itself is not to be trusted either way: read what it holds.
+    ws.reset_dimensions()
+    out = []
+    header_seen = False
+    cells_read = 0
+    # Read-only sheets parse rows lazily: the budget stops the parsing itself.
+    for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells_read += len(row)
+        if line > MAX_SHEET_ROWS or cells_read > MAX_SHEET_CELLS:
+            return [], TOO_LARGE
+        cells = [drop_controls(c) if isinstance(c, str) else c for c in row[: len(TEMPLATE_HEADER)]]
+        cells += [None] * (len(TEMPLATE_HEADER) - len(cells))
+        if not header_seen:
+            first = str(cells[0] or "").strip().casefold()
+            if first.startswith("№ мероприятия".casefold()):
+                header_seen = True
+                continue
+            if first and not first.startswith("№"):
+                return [], (
+                    "Не найдена строка заголовка «№ мероприятия»: загрузите файл по шаблону."
+                )
+            continue
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        out.append((line, cells))
+        if len(out) > MAX_IMPORT_ROWS:
+            return [], f"Слишком много строк: не больше {MAX_IMPORT_ROWS} за один раз."
+    if not header_seen:
+        return [], "Не найдена строка заголовка «№ мероприятия»: загрузите файл по шаблону."
+    return out, None
 
 
 def check_rows(raw: list[tuple[int, list]], viewer_school_id: int | None) -> ImportResult:
@@ -360,7 +409,7 @@ def check_rows(raw: list[tuple[int, list]], viewer_school_id: int | None) -> Imp
     event_ids = set()
     for _line, cells in raw:
         value, _err = _cell_int(cells[0], required=False)
-        if value:
+        if value and 0 < value <= INT_MAX:  # beyond, no event has the number
             event_ids.add(value)
     events = {}
     if event_ids:
@@ -459,7 +508,7 @@ def rows_from_payload(payload: str) -> list[tuple[int, list]]:
     """Rebuild template rows from the confirmation form, to check them again."""
     try:
         items = json.loads(payload)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return []
     if not isinstance(items, list):
         return []
@@ -467,10 +516,13 @@ def rows_from_payload(payload: str) -> list[tuple[int, list]]:
     for item in items[: MAX_IMPORT_ROWS + 1]:
         if not isinstance(item, dict):
             return []
+        line = item.get("line")
+        if type(line) is not int or not 0 < line <= MAX_LINE:
+            return []
         cells = [item.get("event_id"), None, item.get("school")] + [
             item.get(name) for name in TEMPLATE_FIELDS[3:]
         ]
-        raw.append((int(item.get("line") or 0), cells))
+        raw.append((line, [drop_controls(c) if isinstance(c, str) else c for c in cells]))
     return raw
 
 

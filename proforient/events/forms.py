@@ -19,7 +19,7 @@ from proforient.events import services
 from proforient.events.models import COUNT_FIELDS, Category, EventFormat, Level
 from proforient.extensions import db
 
-MAX_COUNT = 100_000
+MAX_COUNT = services.MAX_COUNT
 
 
 def optional_int(value):

@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, case, exists, false, func, or_, select, tru
 from sqlalchemy.orm import aliased
 
 from proforient.core import audit
+from proforient.core.params import YEAR_MAX, YEAR_MIN, parse_date, parse_int
 from proforient.core.timeutil import local_today
 from proforient.events.models import (
     COUNT_FIELDS,
@@ -26,6 +27,8 @@ from proforient.extensions import db
 from proforient.schools.models import School
 
 COUNT_NAMES = tuple(name for name, _label in COUNT_FIELDS)
+# The most people one school brings to one event, for the form and the import alike.
+MAX_COUNT = 100_000
 
 
 # --- Who sees and edits what ----------------------------------------------------------------
@@ -95,20 +98,6 @@ SORTS = {
 DEFAULT_SORT = "-date"
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 @dataclass
 class EventFilters:
     """The list's query arguments, parsed leniently: a bad value is ignored, never a 500."""
@@ -128,18 +117,20 @@ class EventFilters:
     @classmethod
     def from_args(cls, args, default_year: int | None) -> EventFilters:
         raw_year = args.get("year")
-        year = None if raw_year == "all" else (_int(raw_year) or default_year)
+        year = parse_int(raw_year, YEAR_MIN, YEAR_MAX) or default_year
+        if raw_year == "all":
+            year = None
         level = args.get("level")
         status = args.get("status")
         sort = args.get("sort", DEFAULT_SORT)
         return cls(
             year=year,
             level=level if level in Level.CODES else None,
-            format_id=_int(args.get("form")),
-            project_id=_int(args.get("project")),
-            school_id=_int(args.get("school")),
-            date_from=_date(args.get("from")),
-            date_to=_date(args.get("to")),
+            format_id=parse_int(args.get("form"), 1),
+            project_id=parse_int(args.get("project"), 1),
+            school_id=parse_int(args.get("school"), 1),
+            date_from=parse_date(args.get("from")),
+            date_to=parse_date(args.get("to")),
             q=(args.get("q") or "").strip()[:200],
             status=status if status in Status.LABELS else None,
             duplicates_only=args.get("dups") == "1",
@@ -466,15 +457,15 @@ def participation_errors(values: dict) -> dict[str, str]:
     `values` holds ints for every count (None for an unknown `distinct_children`).
     """
     errors: dict[str, str] = {}
-    for name, _label in COUNT_FIELDS:
+    for name in (*COUNT_NAMES, "distinct_children"):
         v = values.get(name)
         if v is not None and v < 0:
             errors[name] = "Число не может быть отрицательным."
-    d = values.get("distinct_children")
-    if d is not None and d < 0:
-        errors["distinct_children"] = "Число не может быть отрицательным."
+        elif v is not None and v > MAX_COUNT:
+            errors[name] = "Не больше 100 000."
     if errors:
         return errors
+    d = values.get("distinct_children")
     n = values.get("participants") or 0
     if (values.get("ovz") or 0) > n:
         errors["ovz"] = f"Детей с ОВЗ не может быть больше, чем участников ({n})."

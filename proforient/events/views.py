@@ -21,6 +21,7 @@ from proforient.core.access import (
     user_school_id,
 )
 from proforient.core.exports import xlsx_response
+from proforient.core.params import id_arg, year_arg
 from proforient.core.timeutil import academic_year_label, current_academic_year, local_today
 from proforient.core.urls import is_local_path
 from proforient.events import excel, services
@@ -284,7 +285,7 @@ def participation_new(event_id: int):
     else:
         form = ParticipationForm(school_choices=services.schools_without_participation(event))
         if request.method == "GET":
-            form.school_id.data = request.args.get("school", type=int)
+            form.school_id.data = id_arg("school")
     if form.validate_on_submit():
         school_id = viewer if viewer is not None else form.school_id.data
         try:
@@ -373,7 +374,7 @@ def import_participation():
     viewer = user_school_id()
     form = ImportForm()
     result = None
-    year = request.args.get("year", type=int) or current_academic_year()
+    year = year_arg() or current_academic_year()
     if request.method == "POST" and request.form.get("step") == "apply":
         result = excel.check_rows(excel.rows_from_payload(request.form.get("payload")), viewer)
         if result.ok:
@@ -403,7 +404,7 @@ def import_participation():
 @bp.get("/import/template.xlsx")
 @signed_in
 def import_template():
-    year = request.args.get("year", type=int) or current_academic_year()
+    year = year_arg() or current_academic_year()
     wb = excel.template_workbook(year, user_school_id())
     return xlsx_response(wb, f"Шаблон участия {year}-{year + 1}.xlsx")
 

@@ -10,7 +10,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from proforient.core.exports import HEADER_FILL, TOTAL_FILL, new_workbook, write_table
+from proforient.core.exports import (
+    HEADER_FILL,
+    TOTAL_FILL,
+    append_row,
+    new_workbook,
+    set_cell,
+    write_table,
+)
 from proforient.core.formatting import fmt_date
 from proforient.core.timeutil import academic_year_label
 from proforient.monitoring import services
@@ -124,30 +131,31 @@ def _graduates_sheet(wb: Workbook, year: int) -> None:
     ws = wb.create_sheet("Выпускники")
     groups = _graduate_groups()
     first = 4  # columns 1–3: №, school, state
-    ws.append(
+    append_row(
+        ws,
         [
             f"Трудоустройство выпускников 9 и 11 классов, {academic_year_label(year)} "
             "(учтены отправленные формы)"
-        ]
+        ],
     )
     ws.cell(row=1, column=1).font = Font(bold=True, size=12)
 
     # Three header rows: grade, category, column (всего / дети-сироты / ОВЗ).
     for col, label in enumerate(("№", "Образовательная организация", "Состояние формы"), 1):
-        ws.cell(row=2, column=col, value=label)
+        set_cell(ws, 2, col, label)
         ws.merge_cells(start_row=2, start_column=col, end_row=4, end_column=col)
     col = first
     for grade in GRADUATE_GRADES:
         width = 3 * (1 + len(GRADUATE_CATEGORIES[grade]))
-        ws.cell(row=2, column=col, value=f"{grade} класс")
+        set_cell(ws, 2, col, f"{grade} класс")
         ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + width - 1)
         col += width
     for i, (_grade, _key, label) in enumerate(groups):
         c = first + 3 * i
-        ws.cell(row=3, column=c, value=label)
+        set_cell(ws, 3, c, label)
         ws.merge_cells(start_row=3, start_column=c, end_row=3, end_column=c + 2)
         for j, (_column, column_label) in enumerate(GRADUATE_COLUMNS):
-            ws.cell(row=4, column=c + j, value=column_label)
+            set_cell(ws, 4, c + j, column_label)
     last = first + 3 * len(groups) - 1
     for row in ws.iter_rows(min_row=2, max_row=4, max_col=last):
         for cell in row:
@@ -165,8 +173,8 @@ def _graduates_sheet(wb: Workbook, year: int) -> None:
             for grade, key, _label in groups:
                 line.extend(values[grade][key])
             sums = [a + b for a, b in zip(sums, line[3:], strict=True)]
-        ws.append(line)
-    ws.append([None, f"Итого (отправили {submitted} из {len(table)})", None, *sums])
+        append_row(ws, line)
+    append_row(ws, [None, f"Итого (отправили {submitted} из {len(table)})", None, *sums])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = TOTAL_FILL

@@ -9,12 +9,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select, tuple_
 
-from proforient.core.exports import HEADER_FILL, new_workbook, write_table
+from proforient.core.exports import (
+    HEADER_FILL,
+    append_row,
+    new_workbook,
+    sheet_cell,
+    write_table,
+)
 from proforient.core.formatting import fmt_date, fmt_number
 from proforient.core.timeutil import academic_year_label, local_today
 from proforient.extensions import db
@@ -189,10 +194,10 @@ def responses_table(campaign: Campaign, spec: SurveySpec, schools: list[School])
     return header, rows()
 
 
-def _header_cells(ws, values: list[str]) -> list[WriteOnlyCell]:
+def _header_cells(ws, values: list[str]) -> list:
     cells = []
     for value in values:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = sheet_cell(ws, value)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -212,18 +217,19 @@ def responses_workbook(campaign: Campaign, spec: SurveySpec, schools: list[Schoo
     ws.column_dimensions["B"].width = 30
     for i, col in enumerate(cols, start=3):
         ws.column_dimensions[get_column_letter(i)].width = 12 if col.kind == "flag" else 24
-    ws.append(_header_cells(ws, ["№", "Школа", *(c.header for c in cols)]))
+    append_row(ws, _header_cells(ws, ["№", "Школа", *(c.header for c in cols)]))
     for row in iter_responses(campaign, spec, kept):
-        ws.append(row)
+        append_row(ws, row)
     note = wb.create_sheet("Примечание")
     note.column_dimensions["A"].width = 120
-    note.append([campaign.title])
-    note.append(
-        [f"{campaign.audience_label.capitalize()}, {academic_year_label(campaign.academic_year)}"]
+    append_row(note, [campaign.title])
+    append_row(
+        note,
+        [f"{campaign.audience_label.capitalize()}, {academic_year_label(campaign.academic_year)}"],
     )
-    note.append([f"Выгружено {fmt_date(local_today())}."])
+    append_row(note, [f"Выгружено {fmt_date(local_today())}."])
     for line in note_lines(left_out):
-        note.append([line])
+        append_row(note, [line])
     return wb
 
 
@@ -281,5 +287,5 @@ def summary_workbook(campaign: Campaign) -> Workbook:
         f"Если в школе меньше {svc.min_group()} ответов, её показатели не приводятся "
         f"(«{suppressed}»), но ответы входят в итог по округу.",
     ]:
-        note.append([line])
+        append_row(note, [line])
     return wb

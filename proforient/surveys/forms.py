@@ -149,7 +149,8 @@ class QuestionForm(RussianForm):
                 raise ValidationError("В анкете уже есть вопрос о классе.")
 
     def validate_in_index(self, field):
-        if field.data and not REGISTRY[self.kind.data].scored:
+        qtype = REGISTRY.get(self.kind.data)  # an unknown kind has its own error
+        if field.data and qtype is not None and not qtype.scored:
             raise ValidationError(
                 "В индекс входят только оценки 1–5, шкала удовлетворённости и матрица."
             )

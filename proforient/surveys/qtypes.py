@@ -10,6 +10,7 @@ Field names in the respondent form: `q<id>` (choice, rating, text), `q<id>_r<row
 
 from dataclasses import dataclass, field
 
+from proforient.core.text import drop_controls
 from proforient.surveys.models import TEXT_MAX, QuestionKind
 
 RATING_POINTS = (1, 2, 3, 4, 5)
@@ -73,8 +74,14 @@ def _get(form, name: str) -> str | None:
     return form.get(name) if name in form else None
 
 
+def _text(form, name: str) -> str:
+    """A free-text box as it is stored: no control characters, no surrounding blanks."""
+    return drop_controls(_get(form, name) or "").strip()
+
+
 def _int(value: str | None) -> int | None:
-    if value is None or not value.isdigit() or len(value) > 9:
+    # ASCII only: "²".isdigit() is True, but int("²") fails.
+    if value is None or not value.isascii() or not value.isdigit() or len(value) > 9:
         return None
     return int(value)
 
@@ -100,7 +107,7 @@ class SingleChoice(QuestionType):
 
     def parse(self, q, form):
         raw = _get(form, q.name) or ""
-        other_text = (_get(form, q.name + "_other") or "").strip() if q.allow_other else ""
+        other_text = _text(form, q.name + "_other") if q.allow_other else ""
         if not raw and other_text:
             # Typing in «Другое» without choosing it still means «Другое».
             other = next((o for o in q.options if o.is_other), None)
@@ -138,7 +145,7 @@ class MultipleChoice(QuestionType):
             option = q.option_by_id.get(_int(value))
             if option is not None and option not in chosen:
                 chosen.append(option)
-        other_text = (_get(form, q.name + "_other") or "").strip()
+        other_text = _text(form, q.name + "_other")
         if other_text:
             # Typing in «Другое» without ticking its box still means «Другое».
             other = next((o for o in q.options if o.is_other), None)
@@ -231,7 +238,7 @@ class FreeText(QuestionType):
     kind = QuestionKind.TEXT
 
     def parse(self, q, form):
-        text = (_get(form, q.name) or "").strip()
+        text = _text(form, q.name)
         out = Parsed(kept=text)
         if not text:
             if q.required:

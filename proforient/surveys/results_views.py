@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from proforient.core.access import department_required, ensure_school_allowed, user_school_id
 from proforient.core.exports import csv_response, xlsx_response
+from proforient.core.params import id_arg, int_arg, page_arg
 from proforient.extensions import db
 from proforient.pdf.document import pdf_response
 from proforient.schools.models import School
@@ -44,14 +45,14 @@ def _campaign_and_schools(campaign_id: int) -> tuple[Campaign, list[School]]:
 
 def _filters(schools: list[School], spec) -> svc.Filters:
     """?school=&grade= — a coordinator is always bound to their own school."""
-    school_id = request.args.get("school", type=int)
+    school_id = id_arg("school")
     ensure_school_allowed(school_id)
     own = user_school_id()
     if own is not None:
         school_id = own
     if school_id is not None and school_id not in {s.id for s in schools}:
         abort(404)
-    grade = request.args.get("grade", type=int)
+    grade = int_arg("grade")
     if grade not in {o.value for o in svc.grade_options(spec)}:
         grade = None
     return svc.Filters(school_id, grade)
@@ -113,7 +114,7 @@ def texts(campaign_id: int, question_id: int):
             campaign.id,
             filters,
             question.id,
-            request.args.get("page", 1, type=int),
+            page_arg(),
             TEXTS_PER_PAGE,
         )
     return render_template(
@@ -136,7 +137,7 @@ def overview(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     spec = build_spec(campaign.questionnaire_id)
     grades = svc.grade_options(spec)
-    grade = request.args.get("grade", type=int)
+    grade = int_arg("grade")
     if grade not in {o.value for o in grades}:
         grade = None
     sort = request.args.get("sort", "satisfaction")
@@ -231,7 +232,7 @@ def slips(campaign_id: int, school_id: int):
     campaign, link, school = _link_for(campaign_id, school_id)
     if not campaign.uses_codes:
         abort(404)
-    grade = request.args.get("grade", type=int)
+    grade = int_arg("grade")
     stmt = (
         select(OneTimeCode.grade, OneTimeCode.code)
         .where(OneTimeCode.campaign_school_id == link.id, OneTimeCode.used.is_(False))

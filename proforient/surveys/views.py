@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from proforient.core.access import department_required, ensure_school_allowed, user_school_id
+from proforient.core.params import int_arg
 from proforient.core.timeutil import current_academic_year, local_today, to_local
 from proforient.extensions import db
 from proforient.schools.models import School
@@ -153,9 +154,13 @@ def questionnaire_preview(questionnaire_id: int):
 
 def _question_form_page(qn: Questionnaire, question: Question | None):
     form = QuestionForm(obj=question, questionnaire=qn, editing=question)
-    if request.method == "GET" and question is not None:
-        form.options.data = services.option_lines(question)
-        form.rows.data = services.row_lines(question)
+    if question is not None:
+        # `options` and `rows` are the question's relationships too: unless the POST sends
+        # the fields, they show the stored lines, as any other field left out would.
+        if request.method == "GET" or "options" not in request.form:
+            form.options.data = services.option_lines(question)
+        if request.method == "GET" or "rows" not in request.form:
+            form.rows.data = services.row_lines(question)
     if form.validate_on_submit():
         target, created = services.editable(qn)
         counterpart = services.counterpart(question, target) if question is not None else None
@@ -409,7 +414,7 @@ def campaign_codes(campaign_id: int, school_id: int):
     capped = not current_user.is_department
     form = CodesForm(enrolment=enrolment, summary=summary, capped=capped)
     if request.method == "GET":
-        grade = request.args.get("grade", type=int)
+        grade = int_arg("grade")
         if grade in enrolment:
             form.grade.data = grade
         form.quantity.data = enrolment.get(form.grade.data or 0) or None
