@@ -114,6 +114,9 @@ XLSX_EXPORTS = [
     ("/plan/2025.xlsx", [LINK, SUM, MINUS, shown(TAB + NUL)]),
     ("/surveys/campaigns/{campaign}/results/responses.xlsx", [LINK, SUM, AT, "=1+2", TAB]),
     ("/surveys/campaigns/{campaign}/results/summary.xlsx", [LINK, SUM, PLUS]),
+    ("/reports/indicators.xlsx?year=2025", [LINK, SUM]),
+    ("/reports/concept/report.xlsx", [SUM]),
+    ("/reports/history/template.xlsx?year=2025", [LINK, SUM]),
 ]
 
 

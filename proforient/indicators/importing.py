@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import delete, insert, select, tuple_
 
 from proforient.core.audit import AuditEvent, actor_id
-from proforient.core.exports import HEADER_FILL, new_workbook
+from proforient.core.exports import HEADER_FILL, append_row, new_workbook
 from proforient.core.formatting import fmt_number
 from proforient.core.sheets import Budget, read_table
 from proforient.core.timeutil import academic_year_label, current_academic_year, utcnow
@@ -83,14 +83,14 @@ def template_workbook(year: int, schools: Iterable[School]) -> Workbook:
     wb = new_workbook()
     ws = wb.create_sheet("Показатели")
     cols = columns()
-    ws.append(["№", SCHOOL_HEAD, YEAR_HEAD, *[c.header for c in cols]])
+    append_row(ws, ["№", SCHOOL_HEAD, YEAR_HEAD, *[c.header for c in cols]])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     label = f"{year}/{year + 1}"
     for n, school in enumerate(sorted(schools, key=lambda s: natural_key(s.short_name)), 1):
-        ws.append([n, school.short_name, label])
+        append_row(ws, [n, school.short_name, label])
     ws.freeze_panes = "D2"
     ws.row_dimensions[1].height = 105
     ws.column_dimensions["A"].width = 5
@@ -118,7 +118,7 @@ def _notes_sheet(wb: Workbook) -> None:
         "Смысл каждого показателя — на странице «Таблица показателей» и в пояснениях к ней.",
     ]
     for line in lines:
-        ws.append([line])
+        append_row(ws, [line])
     ws.column_dimensions["A"].width = 120
     for row in ws.iter_rows():
         for cell in row:

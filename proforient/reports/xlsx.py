@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from proforient.core.exports import HEADER_FILL, TOTAL_FILL, new_workbook
+from proforient.core.exports import HEADER_FILL, TOTAL_FILL, append_row, new_workbook, set_cell
 from proforient.core.timeutil import academic_year_label
 from proforient.indicators import DEFINITIONS, GROUPS, Definition, IndicatorTable, Row
 
@@ -37,24 +37,24 @@ def indicator_workbook(table: IndicatorTable) -> Workbook:
     ws = wb.create_sheet("Показатели")
     cols = columns()
     first = 3  # A: №, B: school
-    ws.append([f"Показатели профориентационной работы, {academic_year_label(table.year)}"])
+    append_row(ws, [f"Показатели профориентационной работы, {academic_year_label(table.year)}"])
     ws.cell(row=1, column=1).font = Font(bold=True, size=12)
 
     # Row 2: one merged head per indicator; row 3: its measures.
-    ws.cell(row=2, column=1, value="№")
-    ws.cell(row=2, column=2, value="Образовательная организация")
+    set_cell(ws, 2, 1, "№")
+    set_cell(ws, 2, 2, "Образовательная организация")
     ws.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
     ws.merge_cells(start_row=2, start_column=2, end_row=3, end_column=2)
     col = first
     for group, title in GROUPS.items():
         span = sum(1 for d, _p in cols if d.group == group)
-        ws.cell(row=2, column=col, value=f"{group}. {title}")
+        set_cell(ws, 2, col, f"{group}. {title}")
         if span > 1:
             ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + span - 1)
         col += span
     for i, (d, part) in enumerate(cols, start=first):
         label = f"{d.number}. {d.short}, {d.unit}" if part == "value" else f"{d.number}. доля"
-        ws.cell(row=3, column=i, value=label)
+        set_cell(ws, 3, i, label)
     last = first + len(cols) - 1
     for row in ws.iter_rows(min_row=2, max_row=3, max_col=last):
         for cell in row:
@@ -63,8 +63,8 @@ def indicator_workbook(table: IndicatorTable) -> Workbook:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     for n, row in enumerate(table.rows, start=1):
-        ws.append([n, row.name, *_values(row)])
-    ws.append([None, table.district.name, *_values(table.district)])
+        append_row(ws, [n, row.name, *_values(row)])
+    append_row(ws, [None, table.district.name, *_values(table.district)])
     total_row = ws.max_row
     for cell in ws[total_row]:
         cell.font = Font(bold=True)
@@ -95,20 +95,21 @@ def indicator_workbook(table: IndicatorTable) -> Workbook:
 
 def _definitions_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet("Пояснения")
-    ws.append(["№", "Показатель", "Ед.", "Источник", "База доли"])
+    append_row(ws, ["№", "Показатель", "Ед.", "Источник", "База доли"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for d in DEFINITIONS:
-        ws.append([d.number, d.label, d.unit, d.source.label, d.base_label or None])
+        append_row(ws, [d.number, d.label, d.unit, d.source.label, d.base_label or None])
     for letter, width in zip("ABCDE", (7, 80, 9, 16, 36), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.append([])
-    ws.append(
+    append_row(ws, [])
+    append_row(
+        ws,
         [
             None,
             "Пустая ячейка — нет данных (форма не отправлена, ОО не участвовала в "
             "анкетировании, недостаточно ответов). Итог по округу — сумма по ОО; мероприятие, "
             "в котором участвовали несколько ОО, в итоге считается один раз.",
-        ]
+        ],
     )
