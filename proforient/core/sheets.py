@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from openpyxl import load_workbook
 
 from proforient.core.formatting import fmt_number
+from proforient.core.text import drop_controls
 
 UNREADABLE = "Файл не читается как книга Excel (.xlsx). Скачайте шаблон и заполните его."
 MAX_UNPACKED_BYTES = 24 * 1024 * 1024  # what the whole archive may unpack to
-_CONTROLS = {c: None for c in range(32) if c not in (9, 10)}
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _rows(ws, is_header, missing_header: str, budget: Budget):
         cells_read += len(row)
         if line > budget.sheet_rows or cells_read > budget.cells:
             return None, budget.too_large()
-        cells = [c.translate(_CONTROLS) if isinstance(c, str) else c for c in row]
+        cells = [drop_controls(c) if isinstance(c, str) else c for c in row]
         if header is None:
             if is_header(cells):
                 header = cells

@@ -6,18 +6,17 @@ lists each bad row with the reason and nothing is written.
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
 from openpyxl.styles import Font
 from sqlalchemy import select
 
+from proforient.core import sheets
 from proforient.core.exports import append_row, new_workbook, write_table
-from proforient.core.formatting import fmt_date, fmt_number
+from proforient.core.formatting import fmt_date
 from proforient.core.params import INT_MAX
+from proforient.core.sheets import Budget
 from proforient.core.text import drop_controls
 from proforient.core.timeutil import academic_year_label
 from proforient.events import services
@@ -31,8 +30,8 @@ MAX_IMPORT_ROWS = 5000
 # Reading a file stops at these, whatever it claims about itself: 300,000 blank rows zip
 # into a few dozen kilobytes and would otherwise keep a worker busy for half a minute.
 MAX_SHEET_ROWS = 2 * MAX_IMPORT_ROWS  # rows read, blank ones included
-MAX_SHEET_CELLS = 20 * MAX_SHEET_ROWS
-MAX_UNPACKED_BYTES = 24 * 1024 * 1024  # what the whole .xlsx archive may unpack to
+BUDGET = Budget(rows=MAX_IMPORT_ROWS, sheet_rows=MAX_SHEET_ROWS, cells=20 * MAX_SHEET_ROWS)
+MAX_UNPACKED_BYTES = sheets.MAX_UNPACKED_BYTES
 # Row numbers of a sheet, as carried by the confirmation form.
 MAX_LINE = 1_048_576
 
@@ -321,78 +320,25 @@ FIELD_NAMES = {
 }
 
 
-UNREADABLE = "Файл не читается как книга Excel (.xlsx). Скачайте шаблон и заполните его."
-TOO_LARGE = (
-    f"Файл слишком велик: в нём больше {fmt_number(MAX_SHEET_ROWS)} строк или слишком много "
-    "заполненных ячеек, считая пустые строки и столбцы. Скопируйте в чистый шаблон только "
-    f"таблицу с данными — не больше {fmt_number(MAX_IMPORT_ROWS)} строк за один раз."
-)
+UNREADABLE = sheets.UNREADABLE
+TOO_LARGE = BUDGET.too_large()
+NO_HEADER = "Не найдена строка заголовка «№ мероприятия»: загрузите файл по шаблону."
 
 
-def _unpacked_size(data: bytes) -> int | None:
-    """What the archive says its files unpack to (reading never yields more), or None for
-    something that is not a zip archive at all."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError):
-        return None
+def _is_header(cells: list) -> bool:
+    return str(cells[0] if cells else "").strip().casefold().startswith("№ мероприятия")
 
 
 def read_rows(data: bytes) -> tuple[list[tuple[int, list]], str | None]:
-    """Rows of the «Участие» sheet (or the first sheet) as (line number, cells).
-
-    Refuses, with a message for the person who sent it, a file that is not a workbook,
-    a damaged one, and one bigger than the row and cell budget above."""
-    size = _unpacked_size(data)
-    if size is None:
-        return [], UNREADABLE
-    if size > MAX_UNPACKED_BYTES:
-        return [], TOO_LARGE
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a broken or foreign file raises many kinds of error: all mean "not xlsx"
-        return [], UNREADABLE
-    try:
-        return _sheet_rows(wb)
-    except Exception:  # a damaged sheet shows only while its rows are read
-        return [], UNREADABLE
-    finally:
-        wb.close()
-
-
-def _sheet_rows(wb) -> tuple[list[tuple[int, list]], str | None]:
-    ws = wb["Участие"] if "Участие" in wb.sheetnames else wb.worksheets[0]
-    # The size a sheet claims for itself is not to be trusted either way: read what it holds.
-    ws.reset_dimensions()
-    out = []
-    header_seen = False
-    cells_read = 0
-    # Read-only sheets parse rows lazily: the budget stops the parsing itself.
-    for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        cells_read += len(row)
-        if line > MAX_SHEET_ROWS or cells_read > MAX_SHEET_CELLS:
-            return [], TOO_LARGE
-        cells = [drop_controls(c) if isinstance(c, str) else c for c in row[: len(TEMPLATE_HEADER)]]
-        cells += [None] * (len(TEMPLATE_HEADER) - len(cells))
-        if not header_seen:
-            first = str(cells[0] or "").strip().casefold()
-            if first.startswith("№ мероприятия".casefold()):
-                header_seen = True
-                continue
-            if first and not first.startswith("№"):
-                return [], (
-                    "Не найдена строка заголовка «№ мероприятия»: загрузите файл по шаблону."
-                )
-            continue
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        out.append((line, cells))
-        if len(out) > MAX_IMPORT_ROWS:
-            return [], f"Слишком много строк: не больше {MAX_IMPORT_ROWS} за один раз."
-    if not header_seen:
-        return [], "Не найдена строка заголовка «№ мероприятия»: загрузите файл по шаблону."
-    return out, None
+    """Rows of the «Участие» sheet (or the first sheet) as (line number, cells), each
+    padded or cut to the template's width; or a message for the person who sent it."""
+    table, error = sheets.read_table(
+        data, is_header=_is_header, missing_header=NO_HEADER, budget=BUDGET, sheet="Участие"
+    )
+    if error:
+        return [], error
+    width = len(TEMPLATE_HEADER)
+    return [(line, (cells + [None] * width)[:width]) for line, cells in table.rows], None
 
 
 def check_rows(raw: list[tuple[int, list]], viewer_school_id: int | None) -> ImportResult:
