@@ -85,7 +85,18 @@ def csv_value(value):
 
 # Characters a header value cannot carry (CR, LF and the other controls), and the ones a
 # quoted file name cannot hold in the ASCII fallback.
-_HEADER_UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f]+")
+# What no file system takes in a name: path separators, reserved characters, controls.
+_FILE_UNSAFE_RE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def safe_file_name(name: str, default: str = "export") -> str:
+    """`name` as a file name on any system (a download, a member of a ZIP): «МКОУ СОШ
+    № 3/1» becomes «МКОУ СОШ № 3 1»; at most 150 characters."""
+    name = " ".join(_FILE_UNSAFE_RE.sub(" ", name).split())
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 5:
+        stem, dot, ext = name, "", ""
+    return (stem[: 150 - len(dot + ext)].strip() or default) + dot + ext
 
 
 def content_disposition(filename: str, download: bool = True) -> str:
@@ -94,7 +105,7 @@ def content_disposition(filename: str, download: bool = True) -> str:
     The one place download names are made: whatever a name was built from (an agreement
     number with a line break in it), the header stays a single valid line."""
     kind = "attachment" if download else "inline"
-    filename = " ".join(_HEADER_UNSAFE_RE.sub(" ", filename).split()) or "export"
+    filename = safe_file_name(filename)
     stem, dot, ext = filename.rpartition(".")
     fallback = stem.encode("ascii", "ignore").decode().strip() or "export"
     fallback = " ".join(fallback.replace('"', "").replace("\\", "").split())

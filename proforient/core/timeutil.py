@@ -54,5 +54,10 @@ def academic_year_label(start_year: int) -> str:
     return f"{start_year}/{start_year + 1} учебный год"
 
 
+def academic_year_span(start_year: int) -> str:
+    """2025 → «2025-2026», for file names."""
+    return f"{start_year}-{start_year + 1}"
+
+
 def academic_year_bounds(start_year: int) -> tuple[date, date]:
     return date(start_year, 9, 1), date(start_year + 1, 8, 31)

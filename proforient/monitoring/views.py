@@ -4,7 +4,7 @@ from sqlalchemy.exc import IntegrityError
 
 from proforient.core.access import department_required, get_for_school_or_404
 from proforient.core.exports import xlsx_response
-from proforient.core.timeutil import academic_year_label, local_today
+from proforient.core.timeutil import academic_year_span, local_today
 from proforient.extensions import db
 from proforient.monitoring import services
 from proforient.monitoring.export import monitoring_workbook
@@ -347,5 +347,4 @@ def export(year: int):
     if not 2000 <= year <= 2100:
         abort(404)
     wb = monitoring_workbook(year)
-    label = academic_year_label(year).replace("/", "-").replace(" учебный год", "")
-    return xlsx_response(wb, f"Мониторинг ОО {label}.xlsx")
+    return xlsx_response(wb, f"Мониторинг ОО {academic_year_span(year)}.xlsx")

@@ -3,7 +3,7 @@ from sqlalchemy.exc import IntegrityError
 
 from proforient.core.access import department_required
 from proforient.core.exports import new_workbook, write_table, xlsx_response
-from proforient.core.timeutil import academic_year_label, current_academic_year
+from proforient.core.timeutil import academic_year_label, academic_year_span, current_academic_year
 from proforient.extensions import db
 from proforient.plan import services
 from proforient.plan.forms import ExecutionForm, PlanItemForm
@@ -173,5 +173,4 @@ def export(year: int):
         title=f"Исполнение плана мероприятий, {academic_year_label(year)}",
         widths=[7, 60, 22, 30, 14, 50, 50],
     )
-    label = academic_year_label(year).replace("/", "-").replace(" учебный год", "")
-    return xlsx_response(wb, f"План мероприятий {label}.xlsx")
+    return xlsx_response(wb, f"План мероприятий {academic_year_span(year)}.xlsx")

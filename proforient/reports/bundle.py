@@ -5,23 +5,16 @@ memory holds one document."""
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 
+from proforient.core.exports import safe_file_name
 from proforient.core.timeutil import academic_year_label
 from proforient.indicators.facts import active_schools
 from proforient.reports.district_pdf import district_pdf
 from proforient.reports.school_pdf import school_pdf
 from proforient.reports.services import district_report
 from proforient.reports.summary import SummarySource
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
-def file_stem(name: str) -> str:
-    """A name any file system accepts: no path separators or reserved characters."""
-    return " ".join(_UNSAFE.sub(" ", name).split())[:120] or "ОО"
 
 
 class _Sink(io.RawIOBase):
@@ -52,7 +45,7 @@ def documents(year: int) -> Iterator[tuple[str, Callable[[], bytes]]]:
     yield "00 Сводка по округу.pdf", lambda: district_pdf(history, table, plan)
     source = SummarySource(year, [s.id for s in schools], (history, table))
     for n, school in enumerate(schools, start=1):
-        name = f"{n:0{width}d} {file_stem(school.short_name)}.pdf"
+        name = f"{n:0{width}d} {safe_file_name(school.short_name)}.pdf"
         yield name, lambda sid=school.id: school_pdf(source.summary(sid))
 
 

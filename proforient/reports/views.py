@@ -3,11 +3,11 @@ from flask_login import current_user, login_required
 
 from proforient.core.access import department_required, get_for_school_or_404
 from proforient.core.exports import content_disposition, xlsx_response
-from proforient.core.timeutil import reporting_year
+from proforient.core.timeutil import academic_year_span, reporting_year
 from proforient.indicators import GROUPS, indicator_table
 from proforient.indicators.facts import active_schools, first_year
 from proforient.pdf.document import pdf_response
-from proforient.reports.bundle import file_stem, stream_zip
+from proforient.reports.bundle import stream_zip
 from proforient.reports.concept import concept_first_year
 from proforient.reports.district_pdf import district_pdf
 from proforient.reports.school_pdf import school_pdf
@@ -29,11 +29,6 @@ def year_arg() -> int:
     if not raw.isascii() or not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
         abort(404)
     return int(raw)
-
-
-def _years(year: int) -> str:
-    """2025 → «2025-2026», for file names."""
-    return f"{year}-{year + 1}"
 
 
 def year_choices() -> list[int]:
@@ -77,7 +72,7 @@ def indicators():
 def indicators_xlsx():
     year = year_arg()
     wb = indicator_workbook(indicator_table(year))
-    return xlsx_response(wb, f"Показатели {_years(year)}.xlsx")
+    return xlsx_response(wb, f"Показатели {academic_year_span(year)}.xlsx")
 
 
 def _active_school_or_404(school_id: int) -> School:
@@ -114,7 +109,7 @@ def school_summary(school_id: int):
     summary = SummarySource(year, [school.id]).summary(school.id)
     if summary is None:
         abort(404)
-    name = f"Сводка {file_stem(school.short_name)} {_years(year)}.pdf"
+    name = f"Сводка {school.short_name} {academic_year_span(year)}.pdf"
     return pdf_response(school_pdf(summary), name)
 
 
@@ -132,7 +127,9 @@ def district_summary():
 def all_summaries():
     year = year_arg()
     response = Response(stream_with_context(stream_zip(year)), mimetype="application/zip")
-    response.headers["Content-Disposition"] = content_disposition(f"Сводки ОО {_years(year)}.zip")
+    response.headers["Content-Disposition"] = content_disposition(
+        f"Сводки ОО {academic_year_span(year)}.zip"
+    )
     # Each document is made as the download goes: no length known in advance.
     response.headers["X-Accel-Buffering"] = "no"
     return response

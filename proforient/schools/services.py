@@ -1,7 +1,7 @@
 from sqlalchemy import Select, func, or_, select
 
 from proforient.extensions import db
-from proforient.schools.models import GRADES, Enrolment, School
+from proforient.schools.models import GRADES, Enrolment, School, natural_key
 
 
 def school_list_query(q: str = "", include_inactive: bool = False) -> Select:
@@ -55,3 +55,13 @@ def save_school(school: School, form) -> School:
     db.session.add(school)
     db.session.flush()
     return school
+
+
+def school_choices(include_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, short name) of the active schools for a select, «№ 3» before «№ 10»; an inactive
+    school an object already points at (`include_id`) stays in the list."""
+    stmt = select(School.id, School.short_name).where(
+        or_(School.active, School.id == (include_id or 0))
+    )
+    rows = db.session.execute(stmt).all()
+    return sorted(((i, n) for i, n in rows), key=lambda row: natural_key(row[1]))

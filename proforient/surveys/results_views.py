@@ -172,7 +172,7 @@ def _stem(campaign: Campaign, what: str, school: School | None = None) -> str:
     stem = f"{what} — опрос {campaign.id}"
     if school is not None:
         stem += f" — {school.short_name}"
-    return stem.replace("/", "-").replace("\\", "-")
+    return stem
 
 
 @bp.get("/results/responses.xlsx")
@@ -223,7 +223,7 @@ def invitation(campaign_id: int, school_id: int):
     campaign, link, school = _link_for(campaign_id, school_id)
     spec = build_spec(campaign.questionnaire_id)
     content = invitations.invitation_pdf(campaign, school, survey_url(link.token), spec.minutes)
-    return pdf_response(content, f"Приглашение — {school.short_name}.pdf".replace("/", "-"))
+    return pdf_response(content, f"Приглашение — {school.short_name}.pdf")
 
 
 @bp.get("/schools/<int:school_id>/slips.pdf")
@@ -253,5 +253,5 @@ def slips(campaign_id: int, school_id: int):
         )
     content = invitations.slips_pdf(campaign, school, survey_url(link.token), by_grade)
     suffix = f" — {grade} класс" if grade is not None else ""
-    name = f"Коды — {school.short_name}{suffix}.pdf".replace("/", "-")
+    name = f"Коды — {school.short_name}{suffix}.pdf"
     return pdf_response(content, name)
