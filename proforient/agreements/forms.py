@@ -1,8 +1,6 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.meta import DefaultMeta
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -14,21 +12,12 @@ from wtforms.validators import (
 
 from proforient.agreements import services
 from proforient.agreements.models import PARTNER_KINDS, Agreement, Partner
+from proforient.core.forms import BaseForm
 from proforient.core.timeutil import local_today
 from proforient.extensions import db
 
 
-class RussianForm(FlaskForm):
-    """WTForms' own messages («Неверное значение даты.») in Russian, without Flask-Babel."""
-
-    class Meta:
-        locales = ("ru",)
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
-
-
-class PartnerForm(RussianForm):
+class PartnerForm(BaseForm):
     name = StringField(
         "Полное наименование",
         description="Как в уставе: «ГБПОУ Невинномысский химико-технологический колледж».",
@@ -87,7 +76,7 @@ class PartnerForm(RussianForm):
         return site
 
 
-class MergeForm(RussianForm):
+class MergeForm(BaseForm):
     survivor_id = SelectField(
         "Оставить запись",
         coerce=int,
@@ -95,7 +84,7 @@ class MergeForm(RussianForm):
     )
 
 
-class AgreementForm(RussianForm):
+class AgreementForm(BaseForm):
     school_id = SelectField("Школа", coerce=int, validators=[InputRequired("Выберите школу.")])
     partner_id = SelectField(
         "Организация-партнёр",

@@ -1,21 +1,21 @@
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from proforient.auth.models import Role, User
 from proforient.auth.passwords import password_problem
+from proforient.core.forms import BaseForm
 from proforient.extensions import db
 from proforient.schools.models import School
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     login = StringField("Логин", validators=[DataRequired("Введите логин.")])
     password = PasswordField("Пароль", validators=[DataRequired("Введите пароль.")])
     remember = BooleanField("Запомнить меня на этом компьютере")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField("Текущий пароль", validators=[DataRequired("Введите текущий пароль.")])
     new = PasswordField("Новый пароль", validators=[DataRequired("Введите новый пароль.")])
     confirm = PasswordField(
@@ -47,7 +47,7 @@ def school_choices(include_blank: bool = True) -> list[tuple[str, str]]:
     return blank + [(str(r.id), r.short_name) for r in rows]
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     login = StringField(
         "Логин",
         validators=[

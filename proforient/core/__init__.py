@@ -1,22 +1,18 @@
 """Cross-cutting pieces: database settings, audit log, access checks, formatting, layout."""
 
 from flask import Flask
-from flask_wtf import FlaskForm
 
 from proforient.core import audit  # noqa: F401  (registers the audit listeners and model)
 
 
 def init_app(app: Flask) -> None:
-    from proforient.core import cli, forms, params, views
+    from proforient.core import cli, params, views
     from proforient.core.formatting import register_filters
     from proforient.core.ui import nav_items, url_with
 
-    # WTForms' own messages («Неверное целое число» …) in Russian from its bundled catalogue,
-    # without Flask-Babel.
+    # WTForms' own messages come in Russian from its catalogue (core.forms.BaseForm), not
+    # through Flask-Babel.
     app.config.setdefault("WTF_I18N_ENABLED", False)
-    FlaskForm.Meta.locales = ("ru_RU", "ru")
-    # Control characters out of text fields, sane ranges for dates and numbers: everywhere.
-    forms.install()
     # Before any blueprint adds its rules: ids in URLs stay within a database integer.
     app.url_map.converters["int"] = params.IdConverter
     app.request_class = params.Request

@@ -1,6 +1,7 @@
-"""Rules every form of the app follows, installed once on Flask-WTF's `FlaskForm` so a new
-form gets them without asking:
+"""`BaseForm`, the form every form of the app derives from. It carries what they share:
 
+- WTForms' own messages («Неверное целое число.») in Russian, from its bundled catalogue,
+  without Flask-Babel;
 - text fields (single-line, textarea, hidden) and the values of choice fields drop
   control characters before anything reads them (see `core.text`); passwords are left
   exactly as typed;
@@ -83,5 +84,11 @@ def bind_field(meta, form, unbound_field, options):
     return field
 
 
-def install() -> None:
-    FlaskForm.Meta.bind_field = bind_field
+class BaseForm(FlaskForm):
+    class Meta:
+        locales = ("ru_RU", "ru")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+        bind_field = bind_field

@@ -1,6 +1,5 @@
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
@@ -15,6 +14,7 @@ from wtforms.validators import (
 )
 
 from proforient.agreements.services import event_partner_choices
+from proforient.core.forms import BaseForm
 from proforient.events import services
 from proforient.events.models import COUNT_FIELDS, Category, EventFormat, Level
 from proforient.extensions import db
@@ -75,7 +75,7 @@ def count_field(label: str, description: str = "") -> CountField:
 GRADE_CHOICES = [("", "—")] + [(str(g), str(g)) for g in range(1, 12)]
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     title = StringField(
         "Название",
         validators=[DataRequired("Введите название мероприятия."), Length(max=300)],
@@ -181,7 +181,7 @@ class EventForm(FlaskForm):
         return ok
 
 
-class ParticipationForm(FlaskForm):
+class ParticipationForm(BaseForm):
     school_id = RuSelectField("Школа", coerce=optional_int)
     participants = count_field("Участников (обучающихся)")
     ovz = count_field("из них с ОВЗ")
@@ -225,7 +225,7 @@ class ParticipationForm(FlaskForm):
         return [self[name] for name, _label in COUNT_FIELDS]
 
 
-class ReferenceForm(FlaskForm):
+class ReferenceForm(BaseForm):
     """Add or rename an event form or a project; names are unique, case aside."""
 
     name = StringField("Название", validators=[DataRequired("Введите название."), Length(max=200)])
@@ -250,7 +250,7 @@ class ReferenceForm(FlaskForm):
                 raise ValidationError("Такое название уже есть в списке.")
 
 
-class MergeForm(FlaskForm):
+class MergeForm(BaseForm):
     target_id = RuSelectField("Объединить с мероприятием", coerce=optional_int)
 
     def validate_target_id(self, field):
@@ -258,7 +258,7 @@ class MergeForm(FlaskForm):
             raise ValidationError("Выберите мероприятие, с которым объединить.")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(
         "Файл XLSX",
         validators=[

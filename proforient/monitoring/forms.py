@@ -1,9 +1,9 @@
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from proforient.core.forms import BaseForm
 from proforient.core.timeutil import academic_year_label, current_academic_year
 from proforient.monitoring import services
 from proforient.monitoring.models import (
@@ -64,7 +64,7 @@ def _count(label: str, maximum: int, description: str = "") -> CountField:
 # --- Periods -------------------------------------------------------------------------
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(BaseForm):
     kind = SelectField("Форма", choices=PeriodKind.CHOICES, validate_choice=False)
     year = SelectField("Учебный год", coerce=_int_or_none, validate_choice=False)
     opens_on = RuDateField(
@@ -101,7 +101,7 @@ class PeriodForm(FlaskForm):
         return self.opens_on.data or default_open, self.closes_on.data or default_close
 
 
-class PeriodDatesForm(FlaskForm):
+class PeriodDatesForm(BaseForm):
     opens_on = RuDateField("Начало приёма", validators=[DataRequired("Укажите дату.")])
     closes_on = RuDateField("Окончание приёма", validators=[DataRequired("Укажите дату.")])
 
@@ -110,7 +110,7 @@ class PeriodDatesForm(FlaskForm):
             raise ValidationError("Окончание не может быть раньше начала.")
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(BaseForm):
     comment = TextAreaField(
         "Что исправить",
         description="Комментарий увидит ответственный школы на странице формы.",
@@ -124,7 +124,7 @@ class ReturnForm(FlaskForm):
 # --- Monitoring form -----------------------------------------------------------------
 
 
-class MonitoringReportForm(FlaskForm):
+class MonitoringReportForm(BaseForm):
     program_names = TextAreaField(
         "Программы, направленные на профессиональное самоопределение обучающихся",
         description="По одной программе в строке; число программ считается по строкам.",
@@ -198,7 +198,7 @@ def graduate_field_name(grade: int, key: str, column: str) -> str:
     return f"g{grade}_{key}_{column}"
 
 
-class GraduateForm(FlaskForm):
+class GraduateForm(BaseForm):
     """One number field per grade × row (graduates, then each category) × column.
 
     Empty cells count as 0. Row rules (сироты / ОВЗ not above the row's total) are checked

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from proforient.core.forms import BaseForm
 from proforient.extensions import db
 from proforient.plan.models import NUMBER_RE, ExecutionStatus, PlanItem
 
 
-class PlanItemForm(FlaskForm):
+class PlanItemForm(BaseForm):
     number = StringField(
         "Номер пункта",
         description="Например, «3.3»: раздел и номер в разделе.",
@@ -45,7 +45,7 @@ class PlanItemForm(FlaskForm):
             raise ValidationError(f"Пункт {value} уже есть в плане.")
 
 
-class ExecutionForm(FlaskForm):
+class ExecutionForm(BaseForm):
     status = RadioField(
         "Исполнение",
         choices=ExecutionStatus.CHOICES,

@@ -2,7 +2,6 @@
 conclusions (department only)."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -14,6 +13,7 @@ from wtforms.validators import (
 
 from proforient.core.access import department_required
 from proforient.core.exports import xlsx_response
+from proforient.core.forms import BaseForm
 from proforient.extensions import db
 from proforient.indicators import GROUPS
 from proforient.pdf.document import pdf_response
@@ -57,7 +57,7 @@ def xlsx():
 YEAR = [InputRequired("Укажите год."), NumberRange(2000, 2100, "Год от 2000 до 2100.")]
 
 
-class StageForm(FlaskForm):
+class StageForm(BaseForm):
     title = StringField(
         "Название", validators=[DataRequired("Укажите название этапа."), Length(max=200)]
     )

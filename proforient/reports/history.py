@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import delete, func, select
 from wtforms import StringField
@@ -25,6 +24,7 @@ from proforient.core import audit
 from proforient.core.access import department_required
 from proforient.core.exports import xlsx_response
 from proforient.core.files import create_private, private_dir
+from proforient.core.forms import BaseForm
 from proforient.extensions import db
 from proforient.indicators import indicator_table
 from proforient.indicators.catalogue import BY_KEY
@@ -48,7 +48,7 @@ KEEP_UPLOADS = 24 * 3600  # a checked file waits this long for its import
 TOKEN_LENGTH = 32
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     file = FileField(
         "Файл XLSX",
         validators=[
@@ -167,7 +167,7 @@ def import_file():
 
 
 def _edit_form(values: dict[str, float]):
-    class EditForm(FlaskForm):
+    class EditForm(BaseForm):
         pass
 
     for column in columns():

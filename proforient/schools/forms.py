@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from proforient.core.forms import BaseForm
 from proforient.extensions import db
 from proforient.schools.models import GRADES, SCHOOL_KINDS, School, school_name_key
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(BaseForm):
     full_name = StringField(
         "Полное наименование",
         validators=[DataRequired("Введите полное наименование."), Length(max=500)],

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -11,7 +10,6 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.meta import DefaultMeta
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -22,6 +20,7 @@ from wtforms.validators import (
 )
 
 from proforient.core.formatting import plural
+from proforient.core.forms import BaseForm
 from proforient.core.timeutil import (
     academic_year_label,
     current_academic_year,
@@ -38,17 +37,7 @@ from proforient.surveys.qtypes import REGISTRY
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class RussianForm(FlaskForm):
-    """WTForms' own messages («Неверное значение даты.») in Russian, without Flask-Babel."""
-
-    class Meta:
-        locales = ("ru",)
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
-
-
-class QuestionnaireForm(RussianForm):
+class QuestionnaireForm(BaseForm):
     title = StringField(
         "Название",
         validators=[DataRequired("Введите название анкеты."), Length(max=300)],
@@ -69,7 +58,7 @@ class QuestionnaireForm(RussianForm):
     )
 
 
-class QuestionForm(RussianForm):
+class QuestionForm(BaseForm):
     text = TextAreaField(
         "Вопрос", validators=[DataRequired("Введите текст вопроса."), Length(max=500)]
     )
@@ -174,7 +163,7 @@ def questionnaire_choices(current_id: int | None = None) -> list[tuple[int, str]
     return [(q.id, f"{q} — {q.audience_label}") for q in rows]
 
 
-class CampaignForm(RussianForm):
+class CampaignForm(BaseForm):
     questionnaire_id = SelectField("Анкета", coerce=int)
     audience = SelectField("Кого опрашиваем", choices=Audience.CHOICES)
     academic_year = SelectField("Учебный год", coerce=int)
@@ -251,7 +240,7 @@ class CampaignForm(RussianForm):
             raise ValidationError("Выберите хотя бы одну школу.")
 
 
-class ExtendForm(RussianForm):
+class ExtendForm(BaseForm):
     closes_at = DateTimeLocalField(
         "Новое окончание",
         format=DATETIME_FORMAT,
@@ -274,7 +263,7 @@ class ExtendForm(RussianForm):
             raise ValidationError("Окончание должно быть позже начала опроса.")
 
 
-class CodesForm(RussianForm):
+class CodesForm(BaseForm):
     grade = SelectField("Класс", coerce=int, choices=[(g, f"{g} класс") for g in range(1, 12)])
     quantity = IntegerField(
         "Сколько кодов",
@@ -321,7 +310,7 @@ class CodesForm(RussianForm):
         )
 
 
-class VoidForm(RussianForm):
+class VoidForm(BaseForm):
     reason = StringField(
         "Причина",
         description="Попадёт в журнал изменений, например: «вброс: 1 200 ответов за 20 минут».",
