@@ -37,6 +37,8 @@
   };
   document.querySelectorAll("form[data-live-sums] table.graduates").forEach((table) => {
     table.addEventListener("input", () => update(table));
+    // Values typed before this script ran, or restored by the browser, count at once.
+    update(table);
   });
 
   // Monitoring form: the number of programs is the number of non-empty lines.
