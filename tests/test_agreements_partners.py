@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from proforient.agreements import services
-from proforient.agreements.models import Agreement, Partner
+from proforient.agreements.models import Agreement
 from proforient.core.audit import AuditEvent
 from proforient.extensions import db
+from proforient.partners.inn import inn_error
+from proforient.partners.models import Partner
 from tests.support.agreements import make_agreement, make_partner
 
 # Real-world style numbers with correct check digits (computed by the official weights).
@@ -16,7 +17,7 @@ VALID_INN12 = ["500100732259", "773370857141"]
 
 @pytest.mark.parametrize("inn", VALID_INN10 + VALID_INN12)
 def test_valid_inn(inn):
-    assert services.inn_error(inn) is None
+    assert inn_error(inn) is None
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,7 @@ def test_valid_inn(inn):
     ],
 )
 def test_invalid_inn(inn, message):
-    assert message in services.inn_error(inn)
+    assert message in inn_error(inn)
 
 
 def _exists(partner_id: int) -> bool:
