@@ -48,19 +48,13 @@ class TrialRow:
     ovz: int
 
 
-@dataclass
-class FormTotals:
+@dataclass(kw_only=True)
+class FormTotals(Totals):
     """Participation sums for one event form (конкурс, профессиональная проба …)."""
 
     format_id: int
     name: str
     category: str
-    events: int = 0
-    participants: int = 0
-    ovz: int = 0
-    disabled: int = 0
-    winners: int = 0
-    prizewinners: int = 0
 
 
 @dataclass
@@ -226,10 +220,7 @@ def participation_breakdowns(
             EventFormat.name,
             EventFormat.category,
             func.count(func.distinct(Event.id)),
-            *[
-                func.coalesce(func.sum(getattr(Participation, n)), 0)
-                for n in ("participants", "ovz", "disabled", "winners", "prizewinners")
-            ],
+            *sum_columns(),
         )
         .join(Event, Event.id == Participation.event_id)
         .join(EventFormat, EventFormat.id == Event.format_id)
@@ -238,8 +229,10 @@ def participation_breakdowns(
         .group_by(EventFormat.sort_order)
         .order_by(EventFormat.sort_order, EventFormat.name)
     ).all()
-    for k, fid, name, category, *values in rows:
-        out[k].by_form.append(FormTotals(fid, name, category, *(int(v) for v in values)))
+    for k, fid, name, category, events, *values in rows:
+        form = FormTotals(format_id=fid, name=name, category=category)
+        form.add(RowSums.read(values).totals(events=int(events)))
+        out[k].by_form.append(form)
 
     # 4. Winners and prize-winners per event.
     rows = db.session.execute(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from proforient.events.models import Category, Event, EventFormat, Participation
-from proforient.events.totals import RowSums, sum_columns
+from proforient.events.totals import RowSums, Totals, sum_columns
 from proforient.extensions import db
 from proforient.schools.models import School
 
@@ -23,19 +23,13 @@ COVERAGE_GRADES = range(6, 12)
 
 
 @dataclass
-class SchoolEventFigures:
+class SchoolEventFigures(Totals):
     """One school's registry figures for one academic year. `events` counts the events the
-    school took part in; participants are participations (a child at three events counts
-    three times); `distinct_children` is None when no participation row of the year knows
-    it, and `distinct_known_participants` says how many participants those rows cover."""
+    school took part in (one participation row each); participants are participations (a
+    child at three events counts three times); `distinct_children` is None when no
+    participation row of the year knows it, and `distinct_known_participants` says how
+    many participants those rows cover."""
 
-    events: int = 0
-    participants: int = 0
-    ovz: int = 0
-    disabled: int = 0
-    winners: int = 0
-    prizewinners: int = 0
-    teachers: int = 0
     distinct_children: int | None = None
     distinct_known_participants: int = 0
     teacher_events: int = 0
@@ -70,10 +64,7 @@ def school_year_figures(years: Iterable[int]) -> dict[tuple[int, int], SchoolEve
     for year, school_id, category, *values in rows:
         sums = RowSums.read(values)
         row = table.setdefault((year, school_id), SchoolEventFigures())
-        # One participation row is one event for that school.
-        row.events += sums.rows
-        for name, value in sums.counts.items():
-            setattr(row, name, getattr(row, name) + value)
+        row.add(sums.totals(events=sums.rows))
         sums.add_distinct(row)
         if category == Category.PROF_TRIAL:
             row.prof_trials += sums.rows

@@ -5,7 +5,7 @@ as."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import case, func
 
@@ -26,8 +26,9 @@ class Totals:
     teachers: int = 0
 
     def add(self, other: Totals) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        """Add the sums of `other` (fields that only a subclass has stay as they are)."""
+        for field in fields(Totals):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
 
 def sum_columns() -> list:
@@ -58,8 +59,8 @@ class RowSums:
         counts = dict(zip(COUNT_NAMES, rest[: len(COUNT_NAMES)], strict=True))
         return cls(rows, counts, *rest[len(COUNT_NAMES) :])
 
-    def totals(self) -> Totals:
-        return Totals(participations=self.rows, **self.counts)
+    def totals(self, events: int = 0) -> Totals:
+        return Totals(events=events, participations=self.rows, **self.counts)
 
     def add_distinct(self, figures) -> None:
         """Add what these rows know of distinct children to `figures` (with the fields
