@@ -32,6 +32,6 @@ def init_app(app: Flask) -> None:
                 "Удалите лишний договор, затем объедините записи."
             ),
             section=views.partner_section,
-            list_column=queries.counts_by_partner,
+            list_column=views.partner_column,
         ),
     )

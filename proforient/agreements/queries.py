@@ -16,7 +16,6 @@ from proforient.agreements.models import (
     status_condition,
     status_expr,
 )
-from proforient.core.access import user_school_id
 from proforient.core.timeutil import academic_year_bounds
 from proforient.extensions import db
 from proforient.partners.models import Partner, PartnerKind
@@ -165,13 +164,10 @@ def overview(day: date, include_inactive: bool = False) -> dict:
 # --- What the partner directory asks ------------------------------------------------------
 
 
-def counts_by_partner(partner_ids: list[int]) -> tuple[str, dict[int, int]]:
-    """The directory's column: agreements per listed partner (of the coordinator's own
-    school), one query."""
-    school_id = user_school_id()
-    heading = "Договоры" if school_id is None else "Договоры школы"
+def agreement_counts_by_partner(partner_ids: list[int], school_id: int | None) -> dict[int, int]:
+    """Agreements per partner (of one school, when given), one query."""
     if not partner_ids:
-        return heading, {}
+        return {}
     stmt = (
         select(Agreement.partner_id, func.count(Agreement.id))
         .where(Agreement.partner_id.in_(partner_ids))
@@ -179,7 +175,7 @@ def counts_by_partner(partner_ids: list[int]) -> tuple[str, dict[int, int]]:
     )
     if school_id is not None:
         stmt = stmt.where(Agreement.school_id == school_id)
-    return heading, dict(db.session.execute(stmt).all())
+    return dict(db.session.execute(stmt).all())
 
 
 def merge_clashes(survivor_id: int, duplicate_id: int) -> bool:

@@ -335,3 +335,11 @@ def partner_section(partner: Partner) -> str:
     f = queries.AgreementFilters(partner_id=partner.id)
     rows = db.session.execute(queries.agreement_list_query(f, today, user_school_id())).all()
     return render_template("agreements/_partner_section.html", partner=partner, rows=rows)
+
+
+def partner_column(partner_ids: list[int]) -> tuple[str, dict[int, int]]:
+    """The partner directory's column: agreements per listed partner (the coordinator's
+    school's only)."""
+    school_id = user_school_id()
+    heading = "Договоры" if school_id is None else "Договоры школы"
+    return heading, queries.agreement_counts_by_partner(partner_ids, school_id)

@@ -8,19 +8,18 @@ partner's page shows what each feature renders for it.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from markupsafe import Markup
+from sqlalchemy.orm import InstrumentedAttribute
 
-if TYPE_CHECKING:
-    from proforient.partners.models import Partner
+from proforient.partners.models import Partner
 
 
 @dataclass(frozen=True)
 class PartnerLink:
     key: str  # names the rows in the merge's audit entry: "agreements"
-    column: Any  # the mapped foreign key: Agreement.partner_id
+    column: InstrumentedAttribute  # the mapped foreign key: Agreement.partner_id
     counted: str  # «перенесено договоров: 3»
     listed: str  # «перейдут её договоры (3)»
     order: int = 50
@@ -29,12 +28,13 @@ class PartnerLink:
     clash: Callable[[int, int], bool] | None = None
     clash_message: str = ""
     # HTML of the partner's page: the rows the viewer may see.
-    section: Callable[["Partner"], Markup | str] | None = None
+    section: Callable[[Partner], Markup | str] | None = None
     # A column of the directory: (heading, {partner id: number}) for the listed partners.
     list_column: Callable[[list[int]], tuple[str, dict[int, int]]] | None = None
 
     @property
-    def model(self):
+    def model(self) -> type:
+        """The model whose rows name a partner."""
         return self.column.class_
 
 
