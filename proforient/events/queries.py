@@ -29,6 +29,7 @@ from proforient.events.models import (
 from proforient.events.totals import Totals
 from proforient.extensions import db
 from proforient.schools.models import School
+from proforient.schools.services import school_choices
 
 
 def _recent_first():
@@ -312,10 +313,11 @@ def participation_totals(rows: list[Participation]) -> dict[str, int]:
 
 
 def schools_without_participation(event: Event) -> list[tuple[int, str]]:
-    taken = select(Participation.school_id).where(Participation.event_id == event.id)
-    stmt = (
-        select(School.id, School.short_name)
-        .where(School.active, School.id.not_in(taken))
-        .order_by(School.short_name)
+    """The active schools whose participation in the event is not recorded yet, for a
+    select (in `school_choices` order)."""
+    taken = set(
+        db.session.scalars(
+            select(Participation.school_id).where(Participation.event_id == event.id)
+        )
     )
-    return [(i, n) for i, n in db.session.execute(stmt)]
+    return [(i, name) for i, name in school_choices() if i not in taken]
