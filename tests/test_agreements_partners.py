@@ -82,6 +82,18 @@ def test_partner_form_errors_are_russian_and_keep_input(coordinator_client):
     assert db.session.scalar(select(func.count()).select_from(Partner)) == 0
 
 
+def test_website_must_fit_with_the_scheme_it_gets(coordinator_client):
+    """A site typed without «https://» gets it on saving, and must still fit the column."""
+    too_long = "a" * 290 + ".ru"  # 293 characters, 301 with «https://»
+    response = coordinator_client.post("/partners/new", data=_partner_form(website=too_long))
+    assert response.status_code == 200
+    assert "Адрес сайта длиннее 300 символов." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Partner)) == 0
+    response = coordinator_client.post("/partners/new", data=_partner_form(website=too_long[1:]))
+    assert response.status_code == 302
+    assert db.session.scalars(select(Partner)).one().website == "https://" + too_long[1:]
+
+
 def test_near_duplicate_warns_and_needs_confirmation(coordinator_client):
     existing = make_partner("ГБПОУ «Невинномысский химико-технологический колледж»")
     data = _partner_form(name="Невинномысский химико-технологический колледж", short_name="")

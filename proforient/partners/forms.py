@@ -65,6 +65,10 @@ class PartnerForm(BaseForm):
             if error:
                 raise ValidationError(error)
 
+    def validate_website(self, field):
+        if len(self.normalized_website()) > 300:
+            raise ValidationError("Адрес сайта длиннее 300 символов.")
+
     def normalized_website(self) -> str:
         site = (self.website.data or "").strip()
         if site and not site.startswith(("http://", "https://")):
