@@ -34,7 +34,7 @@ from results import fill  # noqa: E402
 from sqlalchemy import event, select, text  # noqa: E402
 
 from proforient import create_app  # noqa: E402
-from proforient.agreements.models import Agreement, Partner  # noqa: E402
+from proforient.agreements.models import Agreement  # noqa: E402
 from proforient.auth.models import Role, User  # noqa: E402
 from proforient.events.models import Event, Level, Participation  # noqa: E402
 from proforient.events.reference import ensure_reference_data, format_by_code  # noqa: E402
@@ -42,6 +42,7 @@ from proforient.extensions import db  # noqa: E402
 from proforient.indicators import indicator_table  # noqa: E402
 from proforient.monitoring import services as monitoring  # noqa: E402
 from proforient.monitoring.models import PeriodKind, Status  # noqa: E402
+from proforient.partners.models import Partner  # noqa: E402
 from proforient.plan.services import seed_default_items  # noqa: E402
 from proforient.schools.models import School  # noqa: E402
 from proforient.surveys import defaults  # noqa: E402
@@ -113,7 +114,7 @@ def build(n_schools: int, responses: int, rng: random.Random) -> list[int]:
 
     # Two agreements per school with partners of every kind.
     partners = [
-        Partner(name=f"Партнёр {k}", short_name="", kind=kind, settlement="", search_key="")
+        Partner(name=f"Партнёр {k}", short_name="", kind=kind, settlement="")
         for k, kind in enumerate(("poo", "vuz", "employer", "czn", "udo"))
     ]
     db.session.add_all(partners)

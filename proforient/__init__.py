@@ -19,6 +19,7 @@ FEATURES = (
     "proforient.core",
     "proforient.auth",
     "proforient.schools",
+    "proforient.partners",
     "proforient.events",
     "proforient.agreements",
     "proforient.monitoring",

@@ -1,4 +1,4 @@
-"""Agreements: the issue's «done when», date rules, statuses, scans, scoping, lists."""
+"""Agreements: the whole flow, date rules, statuses, scans, scoping, lists."""
 
 import io
 import os
@@ -11,13 +11,15 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from proforient.agreements import services
+from proforient.agreements import queries, scans
 from proforient.agreements.models import (
     Agreement,
-    Status,
     in_force_condition,
     status_condition,
     status_expr,
+)
+from proforient.agreements.models import (
+    AgreementStatus as Status,
 )
 from proforient.auth.models import Role
 from proforient.core.timeutil import current_academic_year, local_today, utcnow
@@ -62,10 +64,10 @@ def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-# --- Done when ---------------------------------------------------------------------------
+# --- The whole flow ----------------------------------------------------------------------
 
 
-def test_done_when(app, client, auth, school, other_school, coordinator, other_coordinator):
+def test_whole_flow(app, client, auth, school, other_school, coordinator, other_coordinator):
     """A coordinator adds an agreement with a PDF scan; another school's coordinator can't
     see it or its scan; the department's overview shows the count and flags schools
     without one; an agreement whose end date passes turns «истёк» by itself."""
@@ -148,7 +150,7 @@ def test_status_boundaries_python_and_sql_agree(
     assert agreement.status_on(TODAY) == expected
     in_sql = db.session.scalar(select(status_expr(TODAY)).where(Agreement.id == agreement.id))
     assert in_sql == expected
-    for status in Status.LABELS:
+    for status in Status:
         matches = db.session.scalar(
             select(func.count())
             .select_from(Agreement)
@@ -160,7 +162,7 @@ def test_status_boundaries_python_and_sql_agree(
         .select_from(Agreement)
         .where(Agreement.id == agreement.id, in_force_condition(TODAY))
     )
-    assert in_force == (1 if expected in Status.IN_FORCE else 0)
+    assert in_force == (1 if expected.in_force else 0)
 
 
 def test_status_filter_runs_in_sql_and_counts(department_client, school):
@@ -186,7 +188,7 @@ def test_status_filter_runs_in_sql_and_counts(department_client, school):
     assert numbers("expired") == {"X"}
     assert numbers("terminated") == {"T"}
     assert numbers("in_force") == {"A", "E"}
-    counts = services.status_counts(services.AgreementFilters(), today, None)
+    counts = queries.status_counts(queries.AgreementFilters(), today, None)
     assert counts == {
         Status.ACTIVE: 1,
         Status.EXPIRING: 1,
@@ -389,7 +391,7 @@ def test_scan_is_stored_outside_static_under_a_random_name(app, coordinator_clie
         content_type="multipart/form-data",
     )
     agreement = db.session.scalars(select(Agreement)).one()
-    path = services.scan_path(agreement)
+    path = scans.scan_path(agreement)
     assert path.read_bytes() == PDF
     assert str(path).startswith(app.config["UPLOAD_FOLDER"])
     assert "static" not in str(path) and "evil" not in path.name
@@ -646,7 +648,7 @@ def test_overview_counts_by_kind_and_flags_schools_without(department_client, sc
         valid_from=today - timedelta(days=400),
         valid_until=today - timedelta(days=1),
     )
-    data = services.overview(today)
+    data = queries.overview(today)
     rows = {r["school"].id: r for r in data["rows"]}
     assert rows[school.id]["by_kind"]["poo"] == 1
     assert rows[school.id]["by_kind"]["employer"] == 2

@@ -1,4 +1,4 @@
-"""Item 5: an event may name a partner; the partner page lists the events held with it."""
+"""An event may name a partner; the partner page lists the events held with it."""
 
 from datetime import date
 
@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from proforient.events import reference
-from proforient.events.models import Event, Level, Status
+from proforient.events.models import Event, Level
+from proforient.events.models import EventStatus as Status
 from proforient.extensions import db
 from tests.support.agreements import make_agreement, make_partner
 from tests.support.events import make_event, seed_reference

@@ -4,10 +4,14 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from proforient.agreements import demo, indicators, services
-from proforient.agreements.models import PARTNER_KIND_CODES, Agreement, Partner, Status
+from proforient.agreements import demo, indicators, queries
+from proforient.agreements.models import Agreement
+from proforient.agreements.models import AgreementStatus as Status
+from proforient.agreements.scans import scan_path
 from proforient.core.timeutil import local_today
 from proforient.extensions import db
+from proforient.partners.inn import inn_error
+from proforient.partners.models import Partner, PartnerKind
 from proforient.schools import demo as schools_demo
 from tests.factories import make_school
 from tests.support.agreements import make_agreement, make_partner
@@ -52,7 +56,7 @@ def test_counts_per_school_and_kind_on_31_may():
     table = indicators.in_force_counts([2025])
     assert sorted(sid for _year, sid in table) == sorted(s.id for s in schools[:-2])
     one = table[(2025, schools[1].id)]
-    assert list(one) == PARTNER_KIND_CODES
+    assert list(one) == list(PartnerKind.codes())
     assert (one["poo"], one["employer"], one["vuz"]) == (1, 1, 0)
     assert sum(by_kind["poo"] for by_kind in table.values()) == 4
     assert sum(by_kind["employer"] for by_kind in table.values()) == 2
@@ -64,7 +68,7 @@ def test_each_year_counts_on_its_own_day():
     # 31 May 2025: the poo agreements (from 10 Jan 2025), the employer ones, and the vuz
     # ones started 1 Jan 2025 (ended or terminated only in May 2026).
     assert table[(2024, schools[1].id)] == {
-        **dict.fromkeys(PARTNER_KIND_CODES, 0),
+        **dict.fromkeys(PartnerKind.codes(), 0),
         "poo": 1,
         "employer": 1,
         "vuz": 2,
@@ -131,18 +135,18 @@ def test_demo_is_idempotent_and_varied(app):
     assert db.session.scalar(select(func.count()).select_from(Agreement)) == n_agreements
 
     today = local_today()
-    counts = services.status_counts(services.AgreementFilters(), today, None)
+    counts = queries.status_counts(queries.AgreementFilters(), today, None)
     assert counts[Status.EXPIRING] >= 3
     assert counts[Status.EXPIRED] >= 2
     assert counts[Status.TERMINATED] >= 1
     assert counts[Status.ACTIVE] >= 10
-    overview = services.overview(today)
+    overview = queries.overview(today)
     assert 2 <= len(overview["without"]) <= 4
     kinds = {k for k, n in overview["totals"].items() if n}
     assert {"poo", "vuz", "employer", "czn", "udo"} <= kinds
     for partner in db.session.scalars(select(Partner).where(Partner.inn.is_not(None))):
-        assert services.inn_error(partner.inn) is None, partner.name
+        assert inn_error(partner.inn) is None, partner.name
     scans = db.session.scalars(select(Agreement).where(Agreement.scan_key.is_not(None))).all()
     assert len(scans) >= 3
     for agreement in scans:
-        assert services.scan_path(agreement).read_bytes().startswith(b"%PDF-")
+        assert scan_path(agreement).read_bytes().startswith(b"%PDF-")

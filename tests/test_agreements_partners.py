@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from proforient.agreements import services
-from proforient.agreements.models import Agreement, Partner
+from proforient.agreements.models import Agreement
 from proforient.core.audit import AuditEvent
 from proforient.extensions import db
+from proforient.partners.inn import inn_error
+from proforient.partners.models import Partner
 from tests.support.agreements import make_agreement, make_partner
 
 # Real-world style numbers with correct check digits (computed by the official weights).
@@ -16,7 +17,7 @@ VALID_INN12 = ["500100732259", "773370857141"]
 
 @pytest.mark.parametrize("inn", VALID_INN10 + VALID_INN12)
 def test_valid_inn(inn):
-    assert services.inn_error(inn) is None
+    assert inn_error(inn) is None
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,7 @@ def test_valid_inn(inn):
     ],
 )
 def test_invalid_inn(inn, message):
-    assert message in services.inn_error(inn)
+    assert message in inn_error(inn)
 
 
 def _exists(partner_id: int) -> bool:
@@ -79,6 +80,18 @@ def test_partner_form_errors_are_russian_and_keep_input(coordinator_client):
     assert "Адрес почты вида name@example.ru." in html
     assert 'value="7707083894"' in html
     assert db.session.scalar(select(func.count()).select_from(Partner)) == 0
+
+
+def test_website_must_fit_with_the_scheme_it_gets(coordinator_client):
+    """A site typed without «https://» gets it on saving, and must still fit the column."""
+    too_long = "a" * 290 + ".ru"  # 293 characters, 301 with «https://»
+    response = coordinator_client.post("/partners/new", data=_partner_form(website=too_long))
+    assert response.status_code == 200
+    assert "Адрес сайта длиннее 300 символов." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Partner)) == 0
+    response = coordinator_client.post("/partners/new", data=_partner_form(website=too_long[1:]))
+    assert response.status_code == 302
+    assert db.session.scalars(select(Partner)).one().website == "https://" + too_long[1:]
 
 
 def test_near_duplicate_warns_and_needs_confirmation(coordinator_client):

@@ -100,7 +100,7 @@ def fill_with_everything(runner, client, auth) -> None:
     coordinator.set_password(PASSWORD)
     db.session.commit()
     auth.login("school")
-    from proforient.agreements.models import Partner
+    from proforient.partners.models import Partner
 
     partner = db.session.scalars(select(Partner).order_by(Partner.id)).first()
     form = agreement_form(partner, number="Б/1")

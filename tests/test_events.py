@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from proforient.core.audit import AuditEvent
-from proforient.events import indicators, reference, services
+from proforient.core.text import search_key
+from proforient.events import breakdown, queries, reference
 from proforient.events.models import (
     Category,
     Event,
@@ -20,9 +21,8 @@ from proforient.events.models import (
     Level,
     Participation,
     Project,
-    Status,
-    normalize_title,
 )
+from proforient.events.models import EventStatus as Status
 from proforient.extensions import db
 from tests.factories import make_school
 from tests.support.events import FAIR, make_event, make_participation, seed_reference
@@ -78,10 +78,10 @@ def numbers(fragment: str) -> list[int]:
     return [int(c.replace("\u00a0", "").replace(" ", "")) for c in cells]
 
 
-# --- The "done when" scenario -------------------------------------------------------
+# --- The whole flow -------------------------------------------------------------------------
 
 
-def test_done_when_coordinator_records_fair_department_sees_exports_indicators(
+def test_coordinator_records_fair_department_sees_exports_indicators(
     client, auth, school, other_school, coordinator, department_user
 ):
     # The department has the regional fair in the registry; another school took part too.
@@ -127,7 +127,7 @@ def test_done_when_coordinator_records_fair_department_sees_exports_indicators(
     assert part[1][4] == school.short_name and part[1][5:10] == (12, 2, 0, 1, 0)
 
     # … and the indicators service returns those numbers for that school and year.
-    ind = indicators.participation_breakdown(2026, school.id)
+    ind = breakdown.participation_breakdown(2026, school.id)
     assert ind.events_total == 1
     assert ind.total.participants == 12
     assert ind.total.ovz == 2
@@ -147,7 +147,7 @@ def test_academic_year_and_title_key_are_derived():
     e.start_date = date(2026, 8, 31)
     db.session.commit()
     assert e.academic_year == 2025
-    assert normalize_title("Форум «Молодёжь»") == normalize_title("форум МОЛОДЕЖЬ")
+    assert search_key("Форум «Молодёжь»") == search_key("форум МОЛОДЕЖЬ")
 
 
 @pytest.mark.parametrize(
@@ -649,13 +649,13 @@ def test_teacher_event_counts_teachers(department_client, school):
         data={**counts(participants=0, ovz=0, winners=0, teachers=3), "school_id": school.id},
     )
     assert response.status_code == 302
-    ind = indicators.participation_breakdown(2026, school.id)
+    ind = breakdown.participation_breakdown(2026, school.id)
     assert (ind.teacher_events, ind.teachers_trained) == (1, 3)
 
 
 def test_pending_count_and_totals_service(school):
     make_event(status=Status.PROPOSED, school_id=school.id)
-    assert services.pending_proposals_count() == 1
-    f = services.EventFilters(year=2026)
-    assert services.list_totals(f, None).events == 1
-    assert services.list_totals(f, make_school().id).events == 0
+    assert queries.pending_proposals_count() == 1
+    f = queries.EventFilters(year=2026)
+    assert queries.list_totals(f, None).events == 1
+    assert queries.list_totals(f, make_school().id).events == 0

@@ -9,8 +9,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from proforient.events.excel import TEMPLATE_HEADER
-from proforient.events.models import Level, Participation, Status
+from proforient.events.export import TEMPLATE_HEADER
+from proforient.events.models import EventStatus as Status
+from proforient.events.models import Level, Participation
 from proforient.extensions import db
 from tests.support.events import FAIR, make_event, make_participation, seed_reference
 

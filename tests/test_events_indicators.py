@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from proforient.core.timeutil import current_academic_year
-from proforient.events import demo, indicators, services
-from proforient.events.models import Event, Level, Participation, Status
+from proforient.events import breakdown, demo, indicators, queries
+from proforient.events.models import Event, Level, Participation
+from proforient.events.models import EventStatus as Status
 from proforient.events.reference import format_by_code
 from proforient.extensions import db
 from proforient.schools import demo as schools_demo
@@ -78,7 +79,7 @@ def district():
 
 def test_school_indicators(district):
     a = district["a"]
-    ind = indicators.participation_breakdown(2026, a.id)
+    ind = breakdown.participation_breakdown(2026, a.id)
     fair_id = format_by_code("fair").id
     assert ind.year == 2026 and ind.school_id == a.id
     # Indicator 3: events by level × form (each attended event once).
@@ -106,12 +107,12 @@ def test_school_indicators(district):
     assert [(t.title, t.participants, t.ovz) for t in ind.trial_events] == [("Проба «Повар»", 4, 1)]
     assert ind.showcase_events == 2
     assert ind.teachers_total == 4
-    assert list(ind.by_level) == list(Level.CODES)  # every level, in order
+    assert list(ind.by_level) == list(Level.codes())  # every level, in order
     assert ind.by_level[Level.INTERNATIONAL].participants == 0
 
 
 def test_district_indicators(district):
-    ind = indicators.participation_breakdown(2026)
+    ind = breakdown.participation_breakdown(2026)
     assert ind.school_id is None
     assert ind.events_total == 6  # the forum nobody attended is not counted
     assert ind.events_by_level == {Level.REGIONAL: 2, Level.MUNICIPAL: 3, Level.FEDERAL: 1}
@@ -129,10 +130,10 @@ def test_district_indicators(district):
 
 
 def test_empty_year_and_unknown_distinct(district):
-    ind = indicators.participation_breakdown(2019)
+    ind = breakdown.participation_breakdown(2019)
     assert ind.events_total == 0 and ind.total.participants == 0
     assert ind.distinct_children is None and ind.distinct_share is None
-    b = indicators.participation_breakdown(2026, district["b"].id)
+    b = breakdown.participation_breakdown(2026, district["b"].id)
     assert b.distinct_children is None  # school B never says
 
 
@@ -140,7 +141,7 @@ def test_indicators_use_a_fixed_number_of_queries(district):
     a_id = district["a"].id
     db.session.expire_all()
     with count_queries() as small:
-        indicators.participation_breakdown(2026, a_id)
+        breakdown.participation_breakdown(2026, a_id)
     # Ten times more events and schools: still the same number of queries.
     schools = [make_school(enrolment=enrolment(5)) for _ in range(10)]
     for i in range(40):
@@ -150,11 +151,11 @@ def test_indicators_use_a_fixed_number_of_queries(district):
         make_participation(e, district["a"], participants=2, prizewinners=1)
     db.session.expire_all()
     with count_queries() as large:
-        result = indicators.participation_breakdown(2026, a_id)
+        result = breakdown.participation_breakdown(2026, a_id)
     assert len(small) == len(large) == 6
     assert len(result.winner_events) == 41
     with count_queries() as district_queries:
-        indicators.participation_breakdown(2026)
+        breakdown.participation_breakdown(2026)
     assert len(district_queries) == 6
 
 
@@ -183,7 +184,7 @@ def test_district_event_counts_count_each_event_once(district):
 def test_inactive_schools_are_left_out_of_the_district(district):
     district["b"].active = False
     db.session.commit()
-    ind = indicators.participation_breakdown(2026)
+    ind = breakdown.participation_breakdown(2026)
     assert ind.total.participants == 12 + 5 + 4 + 7
     assert ind.enrolment_6_11 == 60
     assert (2026, district["b"].id) not in indicators.school_year_figures([2026])
@@ -211,7 +212,7 @@ def test_demo_data_is_believable_and_idempotent():
             db.session.scalars(select(Event.level).where(Event.academic_year == y).distinct())
         )
         assert {Level.FEDERAL, Level.REGIONAL, Level.MUNICIPAL, Level.SCHOOL} <= levels
-    full = indicators.participation_breakdown(year - 1)
+    full = breakdown.participation_breakdown(year - 1)
     assert full.events_total >= 25
     assert full.prof_trials and full.teacher_events and full.showcase_events >= 4
     assert full.total.winners > 0 and full.total.ovz > 0 and full.distinct_children
@@ -219,6 +220,6 @@ def test_demo_data_is_believable_and_idempotent():
         select(func.count(func.distinct(Event.project_id))).where(Event.academic_year == year - 1)
     )
     assert projects >= 6
-    assert services.pending_proposals_count() == 2
+    assert queries.pending_proposals_count() == 2
     # The previous year is complete; the current one has events still to come.
-    assert indicators.participation_breakdown(year - 2).total.participants < full.total.participants
+    assert breakdown.participation_breakdown(year - 2).total.participants < full.total.participants

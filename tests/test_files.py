@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from proforient import create_app
-from proforient.agreements import services
+from proforient.agreements import scans
 from proforient.agreements.models import Agreement
 from proforient.extensions import db
 from tests.support.agreements import PDF, agreement_form, make_partner
@@ -62,7 +62,7 @@ def test_uploaded_scan_is_private(app, coordinator_client):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    path = services.scan_path(db.session.scalars(select(Agreement)).one())
+    path = scans.scan_path(db.session.scalars(select(Agreement)).one())
     assert path.read_bytes() == PDF
     assert mode(path) == 0o600
     assert mode(path.parent) == 0o700

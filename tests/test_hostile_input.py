@@ -17,10 +17,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from proforient.agreements import services as agreement_services
+from proforient.agreements import scans
 from proforient.agreements.models import Agreement
 from proforient.core.exports import content_disposition
-from proforient.events import excel
+from proforient.events import export, importing
 from proforient.events.models import Event, Participation
 from proforient.extensions import db
 from proforient.monitoring.models import ReportingPeriod
@@ -227,7 +227,7 @@ def workbook(rows, sheet="Участие") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = sheet
-    ws.append(excel.TEMPLATE_HEADER)
+    ws.append(export.TEMPLATE_HEADER)
     for row in rows:
         ws.append(list(row))
     buffer = io.BytesIO()
@@ -342,7 +342,7 @@ def test_a_damaged_sheet_gets_the_friendly_message(department_client, school, ev
     data = broken_sheet(workbook([[event.id, "", school.short_name, 5]] * 3))
     r = upload(department_client, data)
     assert r.status_code == 200
-    assert excel.UNREADABLE in text(r)
+    assert importing.UNREADABLE in text(r)
 
 
 BLANK_CELL = '<c t="inlineStr"><is><t> </t></is></c>'
@@ -375,29 +375,29 @@ def test_300000_blank_rows_are_refused_quickly(department_client, event):
     elapsed = time.perf_counter() - started
     print(f"\n300,000 blank rows ({len(data) // 1024} KB): refused in {elapsed:.2f} s")
     assert r.status_code == 200
-    assert excel.TOO_LARGE in text(r)
+    assert importing.TOO_LARGE in text(r)
     assert elapsed < 3
 
 
 def test_rows_within_the_budget_are_read(event, school):
-    rows, error = excel.read_rows(blank_rows_workbook(excel.MAX_SHEET_ROWS - 1))
+    rows, error = importing.read_rows(blank_rows_workbook(importing.MAX_SHEET_ROWS - 1))
     assert (rows, error) == ([], None)
-    rows, error = excel.read_rows(blank_rows_workbook(excel.MAX_SHEET_ROWS + 1))
-    assert error == excel.TOO_LARGE
+    rows, error = importing.read_rows(blank_rows_workbook(importing.MAX_SHEET_ROWS + 1))
+    assert error == importing.TOO_LARGE
 
 
 def test_wide_rows_and_big_archives_are_refused(event):
     # A cell in the last column makes a row 16,384 cells wide.
     wide = blank_rows_workbook(20, cell=BLANK_CELL.replace("<c ", '<c r="XFD1" '))
-    assert excel.read_rows(wide) == ([], excel.TOO_LARGE)
+    assert importing.read_rows(wide) == ([], importing.TOO_LARGE)
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         source = zipfile.ZipFile(io.BytesIO(workbook([])))
         for info in source.infolist():
             archive.writestr(info.filename, source.read(info.filename))
-        archive.writestr("xl/padding.xml", b" " * (excel.MAX_UNPACKED_BYTES + 1))
+        archive.writestr("xl/padding.xml", b" " * (importing.MAX_UNPACKED_BYTES + 1))
     assert len(bomb.getvalue()) < 100_000
-    assert excel.read_rows(bomb.getvalue()) == ([], excel.TOO_LARGE)
+    assert importing.read_rows(bomb.getvalue()) == ([], importing.TOO_LARGE)
 
 
 # --- File names, dates, numbers -------------------------------------------------------------
@@ -414,7 +414,7 @@ def test_download_names_never_break_the_header():
 def test_agreement_number_with_a_line_break_downloads_its_scan(coordinator_client, school):
     partner = make_partner()
     agreement = make_agreement(school, partner, number="12\r\nПП")
-    agreement_services.store_scan(
+    scans.store_scan(
         agreement, FileStorage(io.BytesIO(PDF), "скан.pdf", content_type="application/pdf")
     )
     db.session.commit()

@@ -7,8 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from proforient.core.audit import AuditEvent
-from proforient.events.models import Event, Level
-from proforient.events.models import Status as EventStatus
+from proforient.events.models import Event, EventStatus, Level
 from proforient.events.reference import ensure_reference_data, format_by_code
 from proforient.extensions import db
 from proforient.plan import demo, services

@@ -27,7 +27,7 @@ from werkzeug.routing import IntegerConverter
 from proforient.auth.models import Role
 from proforient.core.text import CONTROL_RE
 from proforient.core.timeutil import current_academic_year, local_today
-from proforient.events.excel import TEMPLATE_HEADER
+from proforient.events.export import TEMPLATE_HEADER
 from proforient.events.models import EventFormat, Project
 from proforient.extensions import db
 from proforient.monitoring.models import MonitoringReport, PeriodKind, ReportingPeriod, Status

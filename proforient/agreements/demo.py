@@ -1,10 +1,9 @@
-"""Demo partners and agreements: colleges, university branches and local employers; most
-schools hold agreements, some expire soon, some have expired, the schools whose profile
-says so (`schools.demo.PROFILES`) have none, and the lyceum works with a university and
-employers.
+"""Demo agreements with the demo partners (`partners.demo`): most schools hold agreements,
+some expire soon, some have expired, the schools whose profile says so
+(`schools.demo.PROFILES`) have none, and the lyceum works with a university and employers.
 
 Dates are relative to today, so «истекает» and «истёк» stay true whenever the demo loads.
-Idempotent: partners are matched by name, agreements by school, partner and number.
+Idempotent: agreements are matched by school, partner and number.
 """
 
 from datetime import timedelta
@@ -13,189 +12,17 @@ from io import BytesIO
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from sqlalchemy import select, update
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from proforient.agreements import services
-from proforient.agreements.models import Agreement, Partner
+from proforient.agreements.models import Agreement
+from proforient.agreements.scans import store_scan
 from proforient.core.timeutil import local_today
 from proforient.extensions import db
+from proforient.partners.demo import demo_partners
 from proforient.pdf.fonts import FAMILY, register_fonts
+from proforient.schools.demo import SCHOOLS, profile
 from proforient.schools.models import School
-
-
-def _inn10(first9: str) -> str:
-    digits = [int(c) for c in first9]
-    check = sum(d * w for d, w in zip(digits, services._INN10_WEIGHTS, strict=True)) % 11 % 10
-    return first9 + str(check)
-
-
-def _inn12(first10: str) -> str:
-    digits = [int(c) for c in first10]
-    n11 = sum(d * w for d, w in zip(digits, services._INN12_WEIGHTS_11, strict=True)) % 11 % 10
-    digits.append(n11)
-    n12 = sum(d * w for d, w in zip(digits, services._INN12_WEIGHTS_12, strict=True)) % 11 % 10
-    return first10 + str(n11) + str(n12)
-
-
-# key: (name, short name, kind, settlement, ИНН, contact, phone, e-mail, website)
-PARTNERS = {
-    "nhtk": (
-        "ГБПОУ «Невинномысский химико-технологический колледж»",
-        "НХТК",
-        "poo",
-        "г. Невинномысск",
-        _inn10("263100412"),
-        "Сидоренко Елена Павловна, заместитель директора по УПР",
-        "+7 (86554) 3-12-45",
-        "nhtk@example.ru",
-        "https://nhtk.example.ru",
-    ),
-    "net": (
-        "ГБПОУ «Невинномысский энергетический техникум»",
-        "НЭТ",
-        "poo",
-        "г. Невинномысск",
-        _inn10("263100873"),
-        "Гончаров Андрей Викторович",
-        "+7 (86554) 5-20-17",
-        "net@example.ru",
-        "",
-    ),
-    "sgpk": (
-        "ГБПОУ «Ставропольский государственный политехнический колледж»",
-        "СГПК",
-        "poo",
-        "г. Ставрополь",
-        _inn10("263500219"),
-        "Карпова Ирина Николаевна",
-        "+7 (8652) 28-44-10",
-        "sgpk@example.ru",
-        "https://sgpk.example.ru",
-    ),
-    "kat": (
-        "ГБПОУ «Кочубеевский аграрный техникум»",
-        "КАТ",
-        "poo",
-        "с. Кочубеевское",
-        _inn10("261000337"),
-        "Лысенко Татьяна Ивановна",
-        "+7 (86550) 2-15-63",
-        "kat@example.ru",
-        "",
-    ),
-    "skfu": (
-        "Филиал ФГАОУ ВО «Северо-Кавказский федеральный университет» в г. Невинномысске",
-        "Филиал СКФУ в г. Невинномысске",
-        "vuz",
-        "г. Невинномысск",
-        _inn10("263514556"),
-        "Абрамова Светлана Юрьевна, приёмная комиссия",
-        "+7 (86554) 9-50-21",
-        "priem-nf@example.ru",
-        "https://nf.example.ru",
-    ),
-    "sgau": (
-        "Ставропольский филиал ФГБОУ ВО «Российский аграрный университет»",
-        "Ставропольский филиал РАУ",
-        "vuz",
-        "г. Ставрополь",
-        _inn10("263401298"),
-        "Колесников Павел Андреевич",
-        "+7 (8652) 35-22-80",
-        "stavfil@example.ru",
-        "",
-    ),
-    "agro": (
-        "ООО «Агрофирма „Кочубеевская“»",
-        "Агрофирма «Кочубеевская»",
-        "employer",
-        "с. Кочубеевское",
-        _inn10("261000945"),
-        "Черненко Виктор Михайлович, главный агроном",
-        "+7 (86550) 2-41-09",
-        "",
-        "",
-    ),
-    "elevator": (
-        "АО «Кочубеевский элеватор»",
-        "Кочубеевский элеватор",
-        "employer",
-        "с. Кочубеевское",
-        _inn10("261000621"),
-        "Фролова Наталья Сергеевна, отдел кадров",
-        "+7 (86550) 2-30-77",
-        "ok@elevator.example.ru",
-        "",
-    ),
-    "crb": (
-        "ГБУЗ СК «Кочубеевская районная больница»",
-        "Кочубеевская ЦРБ",
-        "employer",
-        "с. Кочубеевское",
-        _inn10("261000188"),
-        "Мирошниченко Ольга Петровна, главная медсестра",
-        "+7 (86550) 2-12-03",
-        "crb@example.ru",
-        "",
-    ),
-    "kolhoz": (
-        "СПК колхоз «Казьминский»",
-        "Колхоз «Казьминский»",
-        "employer",
-        "с. Казьминское",
-        _inn10("261001734"),
-        "Дьяченко Сергей Иванович",
-        "+7 (86550) 9-11-45",
-        "",
-        "",
-    ),
-    "kfh": (
-        "ИП глава КФХ Соколов Алексей Васильевич",
-        "КФХ Соколова А. В.",
-        "employer",
-        "ст. Барсуковская",
-        _inn12("2610008412"),
-        "Соколов Алексей Васильевич",
-        "+7 928 300-12-45",
-        "",
-        "",
-    ),
-    "czn": (
-        "ГКУ «Центр занятости населения Кочубеевского района»",
-        "ЦЗН Кочубеевского района",
-        "czn",
-        "с. Кочубеевское",
-        _inn10("261000502"),
-        "Евдокимова Галина Александровна",
-        "+7 (86550) 2-17-36",
-        "czn-koch@example.ru",
-        "",
-    ),
-    "cdt": (
-        "МБУ ДО «Центр детского творчества» Кочубеевского муниципального округа",
-        "ЦДТ",
-        "udo",
-        "с. Кочубеевское",
-        _inn10("261000799"),
-        "Беляева Марина Олеговна",
-        "+7 (86550) 2-28-14",
-        "cdt@example.ru",
-        "",
-    ),
-    # A coordinator typed the college again without looking: the merge demo.
-    "nhtk_dup": (
-        "Невинномысский химико-технологический колледж",
-        "",
-        "poo",
-        "Невинномысск",
-        None,
-        "",
-        "",
-        "",
-        "",
-    ),
-}
 
 SUBJECTS = {
     "poo": "Профессиональные пробы, дни открытых дверей",
@@ -262,35 +89,10 @@ def _scan_pdf(title: str, lines: list[str]) -> bytes:
 
 
 def load() -> str | None:
-    from proforient.schools.demo import SCHOOLS, profile
-
     schools = {s.short_name: s for s in db.session.scalars(select(School))}
     if not schools:
         return None
-    by_name = {p.name: p for p in db.session.scalars(select(Partner))}
-    first_school = schools.get(SCHOOLS[0][1])
-    partners: dict[str, Partner] = {}
-    added_partners = 0
-    for key, (name, short, kind, settlement, inn, contact, phone, email, site) in PARTNERS.items():
-        partner = by_name.get(name)
-        if partner is None:
-            partner = Partner(
-                name=name,
-                short_name=short,
-                kind=kind,
-                settlement=settlement,
-                inn=inn,
-                contact_person=contact,
-                phone=phone,
-                email=email,
-                website=site,
-                search_key=services.search_key(name, short),
-                added_by_school_id=first_school.id if key == "nhtk_dup" and first_school else None,
-            )
-            db.session.add(partner)
-            added_partners += 1
-        partners[key] = partner
-    db.session.flush()
+    partners, _added = demo_partners()
 
     today = local_today()
     existing = set(
@@ -332,35 +134,8 @@ def load() -> str | None:
             ]
             pdf = _scan_pdf(f"Договор № {number}", lines)
             storage = FileStorage(stream=BytesIO(pdf), filename=f"Договор {number}.pdf")
-            services.store_scan(agreement, storage)
+            store_scan(agreement, storage)
             scans += 1
     db.session.flush()
-    linked = _link_demo_events(partners)
     without = sum(not profile(row[1]).agreements for row in SCHOOLS)
-    return (
-        f"Договоры: партнёров добавлено {added_partners}, договоров {added} "
-        f"(со сканами {scans}); без договоров {without} школы; "
-        f"мероприятий связано с партнёрами {linked}."
-    )
-
-
-# Demo events whose organiser is one of the demo partners under another spelling.
-EVENT_ORGANISERS = {"Центр занятости населения Кочубеевского округа": "czn"}
-
-
-def _link_demo_events(partners: dict[str, Partner]) -> int:
-    """Name the partner on demo events that it organised (one UPDATE per partner)."""
-    event_model = services._event_model()
-    if event_model is None:
-        return 0
-    by_organiser = {p.name: p for key, p in partners.items() if key != "nhtk_dup"}
-    by_organiser.update({name: partners[key] for name, key in EVENT_ORGANISERS.items()})
-    linked = 0
-    for organiser, partner in by_organiser.items():
-        linked += db.session.execute(
-            update(event_model)
-            .where(event_model.organizer == organiser, event_model.partner_id.is_(None))
-            .values(partner_id=partner.id)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    return linked
+    return f"Договоры: добавлено {added} (со сканами {scans}); без договоров {without} школы."

@@ -1,87 +1,14 @@
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    Optional,
-    Regexp,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from proforient.agreements import services
-from proforient.agreements.models import PARTNER_KINDS, Agreement, Partner
+from proforient.agreements.models import Agreement
+from proforient.agreements.scans import scan_error
 from proforient.core.forms import BaseForm
 from proforient.core.timeutil import local_today
 from proforient.extensions import db
-
-
-class PartnerForm(BaseForm):
-    name = StringField(
-        "Полное наименование",
-        description="Как в уставе: «ГБПОУ Невинномысский химико-технологический колледж».",
-        validators=[DataRequired("Введите наименование организации."), Length(max=500)],
-    )
-    short_name = StringField(
-        "Краткое наименование",
-        description="Для списков и отчётов, например «НХТК». Можно не заполнять.",
-        validators=[Length(max=200)],
-    )
-    kind = SelectField(
-        "Тип организации",
-        choices=[("", "— выберите —")] + [(code, label) for code, label, _ in PARTNER_KINDS],
-        validators=[DataRequired("Выберите тип организации.")],
-    )
-    settlement = StringField("Населённый пункт", validators=[Length(max=200)])
-    inn = StringField(
-        "ИНН",
-        description="10 цифр для организации, 12 — для индивидуального предпринимателя.",
-        validators=[Optional(), Length(max=20)],
-    )
-    contact_person = StringField("Контактное лицо", validators=[Length(max=200)])
-    phone = StringField("Телефон", validators=[Length(max=64)])
-    email = StringField(
-        "Электронная почта",
-        validators=[
-            Optional(),
-            Length(max=200),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Адрес почты вида name@example.ru."),
-        ],
-    )
-    website = StringField(
-        "Сайт",
-        validators=[
-            Optional(),
-            Length(max=300),
-            Regexp(
-                r"^(https?://)?[\w.-]+\.[\w-]{2,}(/\S*)?$",
-                message="Адрес сайта вида https://example.ru.",
-            ),
-        ],
-    )
-    confirm_distinct = BooleanField("Это другая организация — сохранить всё равно")
-
-    def validate_inn(self, field):
-        value = services.clean_inn(field.data)
-        if value:
-            error = services.inn_error(value)
-            if error:
-                raise ValidationError(error)
-
-    def normalized_website(self) -> str:
-        site = (self.website.data or "").strip()
-        if site and not site.startswith(("http://", "https://")):
-            site = "https://" + site
-        return site
-
-
-class MergeForm(BaseForm):
-    survivor_id = SelectField(
-        "Оставить запись",
-        coerce=int,
-        validators=[InputRequired("Выберите запись, которая останется.")],
-    )
+from proforient.partners.queries import partner_choices_by_kind
 
 
 class AgreementForm(BaseForm):
@@ -134,7 +61,7 @@ class AgreementForm(BaseForm):
             del self.school_id
         else:
             self.school_id.choices = [(0, "— выберите —"), *school_choices]
-        self.partner_id.choices = partner_choices()
+        self.partner_id.choices = partner_choices_by_kind()
 
     def validate_school_id(self, field):
         if not field.data:
@@ -186,7 +113,7 @@ class AgreementForm(BaseForm):
         storage = field.data
         if storage is None or not getattr(storage, "filename", ""):
             return
-        error = services.scan_error(storage.stream)
+        error = scan_error(storage.stream)
         if error:
             raise ValidationError(error)
 
@@ -199,22 +126,3 @@ class AgreementForm(BaseForm):
     def has_new_scan(self) -> bool:
         storage = self.scan.data
         return storage is not None and bool(getattr(storage, "filename", ""))
-
-
-def partner_choices() -> list:
-    """Partners grouped by kind for a <select> with <optgroup>s (one query)."""
-    groups: dict[str, list[tuple[int, str]]] = {label: [] for _c, label, _s in PARTNER_KINDS}
-    labels = {code: label for code, label, _s in PARTNER_KINDS}
-    rows = db.session.execute(
-        select(
-            Partner.id, Partner.name, Partner.short_name, Partner.settlement, Partner.kind
-        ).order_by(Partner.name)
-    )
-    for pid, name, short, settlement, kind in rows:
-        text = f"{short} — {name}" if short else name
-        if settlement:
-            text += f" ({settlement})"
-        groups[labels[kind]].append((pid, text))
-    choices: dict = {None: [(0, "— выберите —")]}
-    choices.update({label: items for label, items in groups.items() if items})
-    return choices

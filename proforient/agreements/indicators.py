@@ -7,14 +7,9 @@ from datetime import date
 
 from sqlalchemy import func, literal, select, union_all
 
-from proforient.agreements.models import (
-    PARTNER_KIND_CODES,
-    PARTNER_KIND_SHORT,
-    Agreement,
-    Partner,
-    in_force_condition,
-)
+from proforient.agreements.models import Agreement, in_force_condition
 from proforient.extensions import db
+from proforient.partners.models import Partner, PartnerKind
 from proforient.schools.models import School
 
 
@@ -46,7 +41,7 @@ def in_force_counts(years: Iterable[int]) -> dict[tuple[int, int], dict[str, int
     ]
     table: dict[tuple[int, int], dict[str, int]] = {}
     for year, school_id, kind, n in db.session.execute(union_all(*selects)):
-        table.setdefault((int(year), school_id), dict.fromkeys(PARTNER_KIND_CODES, 0))[kind] = n
+        table.setdefault((int(year), school_id), dict.fromkeys(PartnerKind.codes(), 0))[kind] = n
     return table
 
 
@@ -91,7 +86,7 @@ def in_force_lists(school_ids: list[int], year: int) -> dict[int, list[Agreement
     )
     out: dict[int, list[AgreementLine]] = {sid: [] for sid in school_ids}
     for school_id, short, name, kind, number, signed, until, subject in rows:
-        kind_label = PARTNER_KIND_SHORT.get(kind, kind)
+        kind_label = PartnerKind.short_of(kind)
         out[school_id].append(
             AgreementLine(short or name, kind_label, number, signed, until, subject)
         )

@@ -1,10 +1,11 @@
-"""Partner organisations (a shared directory) and schools' cooperation agreements with them.
+"""Schools' cooperation agreements with partner organisations.
 
 An agreement's status is never stored: it follows from its dates and `local_today()`, in
 Python (`Agreement.status_on`) and in SQL (`status_expr`), which must agree.
 """
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -21,21 +22,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from proforient.core.audit import Audited
+from proforient.core.choices import Choices
 from proforient.core.timeutil import utcnow
 from proforient.extensions import db
 
-# (code, label, short label for table headers)
-PARTNER_KINDS = [
-    ("poo", "Профессиональная образовательная организация (ПОО)", "ПОО"),
-    ("vuz", "Вуз, филиал вуза", "Вузы"),
-    ("employer", "Предприятие, организация", "Предприятия"),
-    ("czn", "Центр занятости населения", "ЦЗН"),
-    ("udo", "Учреждение дополнительного образования", "УДО"),
-    ("other", "Иное", "Иные"),
-]
-PARTNER_KIND_CODES = [code for code, _label, _short in PARTNER_KINDS]
-PARTNER_KIND_LABELS = {code: label for code, label, _short in PARTNER_KINDS}
-PARTNER_KIND_SHORT = {code: short for code, _label, short in PARTNER_KINDS}
+if TYPE_CHECKING:
+    from proforient.partners.models import Partner
+    from proforient.schools.models import School
 
 # Common subjects offered as suggestions; the field stays free text.
 AGREEMENT_SUBJECTS = [
@@ -53,92 +46,33 @@ AGREEMENT_SUBJECTS = [
 EXPIRING_DAYS = 60
 
 
-class Status:
-    PENDING = "pending"
-    ACTIVE = "active"
-    EXPIRING = "expiring"
-    EXPIRED = "expired"
-    TERMINATED = "terminated"
+class AgreementStatus(Choices):
+    """Where an agreement stands on a given day; `short` is the badge's text, `badge` its
+    CSS class."""
 
-    LABELS = {
-        ACTIVE: "действует",
-        EXPIRING: f"истекает в ближайшие {EXPIRING_DAYS} дней",
-        EXPIRED: "истёк",
-        TERMINATED: "расторгнут",
-        PENDING: "ещё не вступил в силу",
-    }
-    SHORT = {
-        ACTIVE: "действует",
-        EXPIRING: "истекает",
-        EXPIRED: "истёк",
-        TERMINATED: "расторгнут",
-        PENDING: "не вступил в силу",
-    }
-    BADGES = {
-        ACTIVE: "badge-ok",
-        EXPIRING: "badge-warn",
-        EXPIRED: "badge-bad",
-        TERMINATED: "badge-muted",
-        PENDING: "",
-    }
-    # Statuses in which an agreement is in force today.
-    IN_FORCE = (ACTIVE, EXPIRING)
-    CHOICES: list[tuple[str, str]] = []
+    short: str
+    badge: str
 
+    def __new__(cls, code: str, label: str, short: str, badge: str):
+        member = Choices._new_member_(cls, code, label)
+        member.short = short
+        member.badge = badge
+        return member
 
-Status.CHOICES = [
-    (k, Status.LABELS[k])
-    for k in (Status.ACTIVE, Status.EXPIRING, Status.EXPIRED, Status.TERMINATED, Status.PENDING)
-]
-
-
-class Partner(Audited, db.Model):
-    __tablename__ = "partner"
-    __table_args__ = (
-        CheckConstraint(
-            "kind IN ('poo', 'vuz', 'employer', 'czn', 'udo', 'other')", name="kind_known"
-        ),
-        CheckConstraint("inn IS NULL OR length(inn) IN (10, 12)", name="inn_length"),
+    ACTIVE = "active", "действует", "действует", "badge-ok"
+    EXPIRING = (
+        "expiring",
+        f"истекает в ближайшие {EXPIRING_DAYS} дней",
+        "истекает",
+        "badge-warn",
     )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(500))
-    short_name: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(16))
-    settlement: Mapped[str] = mapped_column(String(200), default="")
-    inn: Mapped[str | None] = mapped_column(String(12), index=True)
-    contact_person: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(64), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
-    website: Mapped[str] = mapped_column(String(300), default="")
-    # Normalised names (lower case, ё→е, no legal-form words): Cyrillic search and
-    # near-duplicate look-ups work the same on SQLite (whose LOWER is ASCII-only) and PG.
-    search_key: Mapped[str] = mapped_column(String(800), default="", index=True)
-    # The school whose coordinator added the record may keep editing it.
-    added_by_school_id: Mapped[int | None] = mapped_column(
-        ForeignKey("school.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    agreements = relationship("Agreement", back_populates="partner")
-
-    def __repr__(self) -> str:
-        return f"<Partner {self.id} {self.display_name!r}>"
-
-    def __str__(self) -> str:
-        return self.display_name
+    EXPIRED = "expired", "истёк", "истёк", "badge-bad"
+    TERMINATED = "terminated", "расторгнут", "расторгнут", "badge-muted"
+    PENDING = "pending", "ещё не вступил в силу", "не вступил в силу", ""
 
     @property
-    def display_name(self) -> str:
-        return self.short_name or self.name
-
-    @property
-    def kind_label(self) -> str:
-        return PARTNER_KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def kind_short(self) -> str:
-        return PARTNER_KIND_SHORT.get(self.kind, self.kind)
+    def in_force(self) -> bool:
+        return self in (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
 
 
 class Agreement(Audited, db.Model):
@@ -174,8 +108,8 @@ class Agreement(Audited, db.Model):
     scan_uploaded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    school = relationship("School")
-    partner = relationship("Partner", back_populates="agreements")
+    school: Mapped["School"] = relationship()
+    partner: Mapped["Partner"] = relationship()
 
     def __repr__(self) -> str:
         return f"<Agreement {self.id} № {self.number} school={self.school_id}>"
@@ -188,22 +122,22 @@ class Agreement(Audited, db.Model):
     def indefinite(self) -> bool:
         return self.valid_until is None
 
-    def status_on(self, today: date) -> str:
+    def status_on(self, today: date) -> AgreementStatus:
         """Mirror of `status_expr` for one loaded row."""
         if self.terminated_on is not None and self.terminated_on <= today:
-            return Status.TERMINATED
+            return AgreementStatus.TERMINATED
         if self.valid_from > today:
-            return Status.PENDING
+            return AgreementStatus.PENDING
         if self.valid_until is not None and self.valid_until < today:
-            return Status.EXPIRED
+            return AgreementStatus.EXPIRED
         if self.valid_until is not None and self.valid_until <= today + timedelta(
             days=EXPIRING_DAYS
         ):
-            return Status.EXPIRING
-        return Status.ACTIVE
+            return AgreementStatus.EXPIRING
+        return AgreementStatus.ACTIVE
 
     def in_force_on(self, day: date) -> bool:
-        return self.status_on(day) in Status.IN_FORCE
+        return self.status_on(day).in_force
 
 
 def status_expr(today: date) -> ColumnElement[str]:
@@ -212,18 +146,18 @@ def status_expr(today: date) -> ColumnElement[str]:
     return case(
         (
             and_(Agreement.terminated_on.is_not(None), Agreement.terminated_on <= today),
-            literal(Status.TERMINATED),
+            literal(AgreementStatus.TERMINATED.value),
         ),
-        (Agreement.valid_from > today, literal(Status.PENDING)),
+        (Agreement.valid_from > today, literal(AgreementStatus.PENDING.value)),
         (
             and_(Agreement.valid_until.is_not(None), Agreement.valid_until < today),
-            literal(Status.EXPIRED),
+            literal(AgreementStatus.EXPIRED.value),
         ),
         (
             and_(Agreement.valid_until.is_not(None), Agreement.valid_until <= horizon),
-            literal(Status.EXPIRING),
+            literal(AgreementStatus.EXPIRING.value),
         ),
-        else_=literal(Status.ACTIVE),
+        else_=literal(AgreementStatus.ACTIVE.value),
     )
 
 
@@ -232,20 +166,20 @@ def status_condition(status: str, today: date) -> ColumnElement[bool]:
     horizon = today + timedelta(days=EXPIRING_DAYS)
     not_terminated = or_(Agreement.terminated_on.is_(None), Agreement.terminated_on > today)
     started = Agreement.valid_from <= today
-    if status == Status.TERMINATED:
+    if status == AgreementStatus.TERMINATED:
         return and_(Agreement.terminated_on.is_not(None), Agreement.terminated_on <= today)
-    if status == Status.PENDING:
+    if status == AgreementStatus.PENDING:
         return and_(not_terminated, Agreement.valid_from > today)
-    if status == Status.EXPIRED:
+    if status == AgreementStatus.EXPIRED:
         return and_(not_terminated, started, Agreement.valid_until < today)
-    if status == Status.EXPIRING:
+    if status == AgreementStatus.EXPIRING:
         return and_(
             not_terminated,
             started,
             Agreement.valid_until >= today,
             Agreement.valid_until <= horizon,
         )
-    if status == Status.ACTIVE:
+    if status == AgreementStatus.ACTIVE:
         return and_(
             not_terminated,
             started,

@@ -1,11 +1,12 @@
-from datetime import date
+"""Agreements: the list and its exports, an agreement's page, form and scan, the
+department's overview, a school's tab, the home-page panel and the block on a partner's
+page."""
 
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -13,42 +14,31 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from proforient.agreements import services
-from proforient.agreements.forms import AgreementForm, MergeForm, PartnerForm
-from proforient.agreements.models import (
-    PARTNER_KIND_CODES,
-    PARTNER_KIND_SHORT,
-    PARTNER_KINDS,
-    Agreement,
-    Partner,
-    Status,
-)
+from proforient.agreements import operations, queries, scans
+from proforient.agreements.export import list_workbook, overview_workbook
+from proforient.agreements.forms import AgreementForm
+from proforient.agreements.models import AGREEMENT_SUBJECTS, Agreement, AgreementStatus
 from proforient.core.access import (
     department_required,
     ensure_school_allowed,
     get_for_school_or_404,
     user_school_id,
 )
-from proforient.core.exports import content_disposition, new_workbook, write_table, xlsx_response
+from proforient.core.exports import content_disposition, xlsx_response
 from proforient.core.params import date_arg, id_arg, year_arg
-from proforient.core.timeutil import (
-    academic_year_label,
-    current_academic_year,
-    local_today,
-    to_local,
-)
+from proforient.core.timeutil import current_academic_year, local_today, to_local
 from proforient.extensions import db
+from proforient.partners.models import Partner, PartnerKind
 from proforient.schools.models import School
+from proforient.schools.services import school_choices
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
-partners_bp = Blueprint("partners", __name__, url_prefix="/partners")
 
 TOO_LARGE = "Файл слишком большой. Скан должен быть не больше 10 МБ."
-STATUS_FILTERS = [("in_force", "в силе (действует или истекает)"), *Status.CHOICES]
+STATUS_FILTERS = [("in_force", "в силе (действует или истекает)"), *AgreementStatus.choices()]
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -59,14 +49,16 @@ def _year_choices() -> list[int]:
     return list(range(current + 1, current - 6, -1))
 
 
-def _filters() -> services.AgreementFilters:
+def _filters() -> queries.AgreementFilters:
     school_id = id_arg("school")
     ensure_school_allowed(school_id)
     year = year_arg()
     status = request.args.get("status", "")
-    return services.AgreementFilters(
+    return queries.AgreementFilters(
         school_id=school_id,
-        kind=request.args.get("kind", "") if request.args.get("kind") in PARTNER_KIND_CODES else "",
+        kind=request.args.get("kind", "")
+        if request.args.get("kind") in PartnerKind.codes()
+        else "",
         status=status if status in dict(STATUS_FILTERS) else "",
         year=year if year in _year_choices() else None,
         partner_id=id_arg("partner"),
@@ -74,18 +66,9 @@ def _filters() -> services.AgreementFilters:
     )
 
 
-def _school_choices(include_id: int | None = None) -> list[tuple[int, str]]:
-    stmt = select(School.id, School.short_name).order_by(School.short_name)
-    if include_id is not None:
-        stmt = stmt.where((School.active) | (School.id == include_id))
-    else:
-        stmt = stmt.where(School.active)
-    return [(sid, name) for sid, name in db.session.execute(stmt)]
-
-
 def _agreement_form(agreement: Agreement | None, **kwargs) -> AgreementForm:
     if current_user.is_department:
-        choices = _school_choices(agreement.school_id if agreement else None)
+        choices = school_choices(agreement.school_id if agreement else None)
         form = AgreementForm(editing=agreement, school_choices=choices, **kwargs)
     else:
         form = AgreementForm(editing=agreement, **kwargs)
@@ -96,18 +79,18 @@ def _agreement_form(agreement: Agreement | None, **kwargs) -> AgreementForm:
 def _save_agreement(form: AgreementForm, agreement: Agreement, school_id: int) -> bool:
     """Save fields and scan in one transaction; never leave a file without a row or a row
     pointing at a missing file."""
-    services.save_agreement(agreement, form, school_id)
+    operations.save_agreement(agreement, form, school_id)
     new_file = previous = None
     try:
         if form.has_new_scan():
-            new_file, previous = services.store_scan(agreement, form.scan.data)
+            new_file, previous = scans.store_scan(agreement, form.scan.data)
         elif form.remove_scan.data:
-            previous = services.drop_scan(agreement)
+            previous = scans.drop_scan(agreement)
         db.session.flush()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        services.remove_file(new_file)
+        scans.remove_file(new_file)
         form.number.errors = [
             *form.number.errors,
             "Договор с этим партнёром под таким номером и датой уже внесён.",
@@ -115,9 +98,9 @@ def _save_agreement(form: AgreementForm, agreement: Agreement, school_id: int) -
         return False
     except BaseException:
         db.session.rollback()
-        services.remove_file(new_file)
+        scans.remove_file(new_file)
         raise
-    services.remove_file(previous)
+    scans.remove_file(previous)
     return True
 
 
@@ -134,6 +117,8 @@ def _render_agreement_form(form, agreement, status=200):
             agreement=agreement,
             school=school,
             today=local_today(),
+            subjects=AGREEMENT_SUBJECTS,
+            max_scan_bytes=scans.MAX_SCAN_BYTES,
         ),
         status,
     )
@@ -165,11 +150,11 @@ def index():
     f = _filters()
     today = local_today()
     scope = user_school_id()
-    stmt = services.agreement_list_query(f, today, scope)
+    stmt = queries.agreement_list_query(f, today, scope)
     page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
     # db.paginate yields the first column only; statuses are recomputed from loaded rows
     # by the same rule the SQL uses.
-    counts = services.status_counts(f, today, scope)
+    counts = queries.status_counts(f, today, scope)
     return render_template(
         "agreements/list.html",
         page=page,
@@ -177,8 +162,8 @@ def index():
         f=f,
         today=today,
         counts=counts,
-        schools=_school_choices() if current_user.is_department else [],
-        kinds=PARTNER_KINDS,
+        schools=school_choices() if current_user.is_department else [],
+        kinds=PartnerKind.choices(),
         statuses=STATUS_FILTERS,
         years=_year_choices(),
         partner=db.session.get(Partner, f.partner_id) if f.partner_id else None,
@@ -188,58 +173,8 @@ def index():
 @bp.get("/export.xlsx")
 @login_required
 def export():
-    f = _filters()
     today = local_today()
-    stmt = services.agreement_list_query(f, today, user_school_id())
-    rows = []
-    for agreement, status in db.session.execute(stmt):
-        rows.append(
-            [
-                agreement.school.short_name,
-                agreement.partner.name,
-                agreement.partner.kind_label,
-                agreement.partner.inn or "",
-                agreement.number,
-                agreement.signed_on,
-                agreement.valid_from,
-                agreement.valid_until or "бессрочно",
-                agreement.terminated_on,
-                Status.LABELS[status],
-                agreement.subject,
-                "есть" if agreement.scan_key else "нет",
-                agreement.notes,
-            ]
-        )
-    wb = new_workbook()
-    ws = wb.create_sheet("Договоры")
-    title = f"Договоры о сотрудничестве на {today:%d.%m.%Y}"
-    if f.year is not None:
-        title += f", {academic_year_label(f.year)}"
-    write_table(
-        ws,
-        [
-            "Школа",
-            "Организация-партнёр",
-            "Тип организации",
-            "ИНН",
-            "Номер",
-            "Дата заключения",
-            "Действует с",
-            "Действует по",
-            "Расторгнут с",
-            "Статус",
-            "Предмет",
-            "Скан",
-            "Примечания",
-        ],
-        rows,
-        title=title,
-        widths=[34, 44, 24, 14, 12, 14, 14, 14, 14, 22, 40, 8, 30],
-    )
-    for column in "FGHI":
-        for cell in ws[column][2:]:
-            if isinstance(cell.value, date):
-                cell.number_format = "DD.MM.YYYY"
+    wb = list_workbook(_filters(), today, user_school_id())
     return xlsx_response(wb, f"Договоры на {today:%d.%m.%Y}.xlsx")
 
 
@@ -285,7 +220,7 @@ def detail(agreement_id: int):
         "agreements/detail.html",
         agreement=agreement,
         status=status,
-        status_label=Status.LABELS[status],
+        status_label=status.label,
         days_left=(agreement.valid_until - today).days if agreement.valid_until else None,
         uploaded_at=to_local(agreement.scan_uploaded_at) if agreement.scan_uploaded_at else None,
     )
@@ -297,10 +232,10 @@ def delete(agreement_id: int):
     agreement = get_for_school_or_404(Agreement, agreement_id)
     school_id = agreement.school_id
     label = str(agreement)
-    path = services.scan_path(agreement)
+    path = scans.scan_path(agreement)
     db.session.delete(agreement)
     db.session.commit()
-    services.remove_file(path)
+    scans.remove_file(path)
     flash(f"{label} удалён.", "success")
     return redirect(url_for("agreements.school_agreements", school_id=school_id))
 
@@ -309,12 +244,12 @@ def delete(agreement_id: int):
 @login_required
 def scan(agreement_id: int):
     agreement = get_for_school_or_404(Agreement, agreement_id)
-    path = services.scan_path(agreement)
+    path = scans.scan_path(agreement)
     if path is None or not path.is_file():
         abort(404)
     response = send_file(path, mimetype="application/pdf", conditional=True, max_age=0)
     response.headers["Content-Disposition"] = content_disposition(
-        services.scan_download_name(agreement)
+        scans.scan_download_name(agreement)
     )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -325,11 +260,11 @@ def scan(agreement_id: int):
 @department_required
 def overview():
     day = date_arg("on") or local_today()
-    data = services.overview(day)
+    data = queries.overview(day)
     return render_template(
         "agreements/overview.html",
         data=data,
-        kinds=PARTNER_KINDS,
+        kinds=PartnerKind,
         is_today=day == local_today(),
         year=current_academic_year(),
     )
@@ -339,29 +274,7 @@ def overview():
 @department_required
 def overview_export():
     day = date_arg("on") or local_today()
-    data = services.overview(day)
-    header = ["Школа", *[PARTNER_KIND_SHORT[k] for k in PARTNER_KIND_CODES], "Всего", "Отметка"]
-    rows = [
-        [
-            r["school"].short_name,
-            *[r["by_kind"][k] for k in PARTNER_KIND_CODES],
-            r["total"],
-            "нет договоров" if r["total"] == 0 else "",
-        ]
-        for r in data["rows"]
-    ]
-    total = ["Итого", *[data["totals"][k] for k in PARTNER_KIND_CODES], data["total"], ""]
-    wb = new_workbook()
-    ws = wb.create_sheet("По школам")
-    write_table(
-        ws,
-        header,
-        rows,
-        total=total,
-        title=f"Договоры о сотрудничестве, действующие на {day:%d.%m.%Y}",
-        widths=[40, 8, 8, 12, 8, 8, 8, 9, 16],
-    )
-    return xlsx_response(wb, f"Договоры по школам на {day:%d.%m.%Y}.xlsx")
+    return xlsx_response(overview_workbook(day), f"Договоры по школам на {day:%d.%m.%Y}.xlsx")
 
 
 @bp.get("/school/<int:school_id>")
@@ -369,235 +282,17 @@ def overview_export():
 def school_agreements(school_id: int):
     school = get_for_school_or_404(School, school_id, school_attr="id")
     today = local_today()
-    f = services.AgreementFilters(school_id=school.id)
-    rows = db.session.execute(services.agreement_list_query(f, today, school.id)).all()
-    in_force = services.in_force_by_school_and_kind(today, school.id).get(school.id, {})
+    f = queries.AgreementFilters(school_id=school.id)
+    rows = db.session.execute(queries.agreement_list_query(f, today, school.id)).all()
+    in_force = queries.in_force_by_school_and_kind(today, school.id).get(school.id, {})
     return render_template(
         "agreements/school.html",
         school=school,
         rows=rows,
         today=today,
         in_force=in_force,
-        kinds=PARTNER_KINDS,
+        kinds=PartnerKind,
     )
-
-
-# --- Partners ------------------------------------------------------------------------------
-
-
-@partners_bp.get("/")
-@login_required
-def partners_index():
-    q = request.args.get("q", "").strip()[:200]
-    kind = request.args.get("kind", "")
-    page = db.paginate(
-        services.partner_list_query(q, kind),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
-    counts = services.agreement_counts_by_partner([p.id for p in page.items], user_school_id())
-    return render_template(
-        "agreements/partners.html", page=page, q=q, kind=kind, kinds=PARTNER_KINDS, counts=counts
-    )
-
-
-@partners_bp.get("/similar")
-@login_required
-def partners_similar():
-    """Progressive enhancement for the partner form: near-duplicates of a typed name."""
-    found = services.similar_partners(
-        request.args.get("name", "")[:500],
-        request.args.get("short_name", "")[:200],
-        request.args.get("inn", "")[:20],
-        exclude_id=id_arg("exclude"),
-    )
-    return jsonify(
-        similar=[
-            {**s.as_json(), "url": url_for("partners.partner_detail", partner_id=s.partner.id)}
-            for s in found
-        ]
-    )
-
-
-def _partner_form_page(form, partner, similar):
-    return render_template(
-        "agreements/partner_form.html",
-        form=form,
-        partner=partner,
-        similar=similar,
-        for_agreement=request.args.get("for_agreement") == "1",
-    )
-
-
-@partners_bp.route("/new", methods=["GET", "POST"])
-@login_required
-def partner_new():
-    form = PartnerForm()
-    similar = []
-    if request.method == "GET" and request.args.get("name"):
-        form.name.data = request.args["name"][:500]
-        similar = services.similar_partners(form.name.data)
-    if request.method == "POST":
-        # «Проверить» re-renders the form with near-duplicates and saves nothing.
-        similar = services.similar_partners(
-            form.name.data or "", form.short_name.data or "", form.inn.data or ""
-        )
-        if "check" not in request.form and form.validate_on_submit():
-            if similar and not form.confirm_distinct.data:
-                form.confirm_distinct.errors = [
-                    "Похожая организация уже есть в справочнике. Выберите её или отметьте, "
-                    "что это другая организация."
-                ]
-            else:
-                partner = Partner()
-                form.website.data = form.normalized_website()
-                services.save_partner(partner, form, added_by_school_id=user_school_id())
-                db.session.commit()
-                flash(f"Организация «{partner.display_name}» добавлена в справочник.", "success")
-                if request.args.get("for_agreement") == "1":
-                    return redirect(url_for("agreements.new", partner_id=partner.id))
-                return redirect(url_for("partners.partner_detail", partner_id=partner.id))
-    return _partner_form_page(form, None, similar)
-
-
-@partners_bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
-@login_required
-def partner_edit(partner_id: int):
-    partner = db.get_or_404(Partner, partner_id)
-    if not services.can_edit_partner(partner, current_user):
-        abort(403)
-    form = PartnerForm(obj=partner)
-    similar = []
-    if request.method == "POST":
-        similar = services.similar_partners(
-            form.name.data or "",
-            form.short_name.data or "",
-            form.inn.data or "",
-            exclude_id=partner.id,
-        )
-        if "check" not in request.form and form.validate_on_submit():
-            form.website.data = form.normalized_website()
-            services.save_partner(partner, form)
-            db.session.commit()
-            flash("Изменения сохранены.", "success")
-            return redirect(url_for("partners.partner_detail", partner_id=partner.id))
-    return _partner_form_page(form, partner, similar)
-
-
-@partners_bp.get("/<int:partner_id>")
-@login_required
-def partner_detail(partner_id: int):
-    partner = db.get_or_404(Partner, partner_id)
-    today = local_today()
-    f = services.AgreementFilters(partner_id=partner.id)
-    rows = db.session.execute(services.agreement_list_query(f, today, user_school_id())).all()
-    events = services.partner_events(partner.id, user_school_id())
-    similar = (
-        services.similar_partners(
-            partner.name, partner.short_name, partner.inn or "", exclude_id=partner.id
-        )
-        if current_user.is_department
-        else []
-    )
-    return render_template(
-        "agreements/partner_detail.html",
-        partner=partner,
-        rows=rows,
-        events=events,
-        similar=similar,
-        can_edit=services.can_edit_partner(partner, current_user),
-        used=_partner_in_use(partner.id),
-    )
-
-
-def _partner_events_count(partner_id: int) -> int:
-    """All events naming the partner, whoever may see them (merge and delete need it)."""
-    model = services._event_model()
-    if model is None:
-        return 0
-    return db.session.scalar(
-        select(func.count()).select_from(model).where(model.partner_id == partner_id)
-    )
-
-
-def _partner_in_use(partner_id: int) -> bool:
-    n = db.session.scalar(
-        select(func.count()).select_from(Agreement).where(Agreement.partner_id == partner_id)
-    )
-    return bool(n) or _partner_events_count(partner_id) > 0
-
-
-@partners_bp.route("/<int:partner_id>/merge", methods=["GET", "POST"])
-@department_required
-def partner_merge(partner_id: int):
-    duplicate = db.get_or_404(Partner, partner_id)
-    form = MergeForm()
-    similar = services.similar_partners(
-        duplicate.name,
-        duplicate.short_name,
-        duplicate.inn or "",
-        exclude_id=duplicate.id,
-        limit=10,
-    )
-    others = db.session.execute(
-        select(Partner.id, Partner.name, Partner.settlement)
-        .where(Partner.id != duplicate.id)
-        .order_by(Partner.name)
-    ).all()
-    form.survivor_id.choices = [(0, "— выберите —")] + [
-        (pid, f"{name} ({settlement})" if settlement else name) for pid, name, settlement in others
-    ]
-    if request.method == "GET":
-        form.survivor_id.data = id_arg("into") or (similar[0].partner.id if similar else 0)
-    if form.validate_on_submit():
-        survivor = db.session.get(Partner, form.survivor_id.data)
-        if survivor is None or survivor.id == duplicate.id:
-            form.survivor_id.errors = ["Выберите другую запись, которая останется."]
-        else:
-            try:
-                moved = services.merge_partners(survivor, duplicate)
-            except services.MergeConflict:
-                db.session.rollback()
-                form.survivor_id.errors = [
-                    "У обеих записей есть один и тот же договор (школа, номер, дата). "
-                    "Удалите лишний договор, затем объедините записи."
-                ]
-            else:
-                db.session.commit()
-                text = f"Записи объединены. Перенесено договоров: {moved['agreements']}"
-                if "events" in moved:
-                    text += f", мероприятий: {moved['events']}"
-                flash(text + ".", "success")
-                return redirect(url_for("partners.partner_detail", partner_id=survivor.id))
-    agreements_count = db.session.scalar(
-        select(func.count()).select_from(Agreement).where(Agreement.partner_id == duplicate.id)
-    )
-    return render_template(
-        "agreements/partner_merge.html",
-        partner=duplicate,
-        form=form,
-        similar=similar,
-        agreements_count=agreements_count,
-        events_count=_partner_events_count(duplicate.id),
-    )
-
-
-@partners_bp.post("/<int:partner_id>/delete")
-@department_required
-def partner_delete(partner_id: int):
-    partner = db.get_or_404(Partner, partner_id)
-    if _partner_in_use(partner.id):
-        flash(
-            "Организацию нельзя удалить: с ней есть договоры или мероприятия. "
-            "Если это дубликат, объедините записи.",
-            "error",
-        )
-        return redirect(url_for("partners.partner_detail", partner_id=partner.id))
-    name = partner.display_name
-    db.session.delete(partner)
-    db.session.commit()
-    flash(f"Организация «{name}» удалена из справочника.", "success")
-    return redirect(url_for("partners.partners_index"))
 
 
 # --- Home page -----------------------------------------------------------------------------
@@ -608,20 +303,20 @@ def home_panel():
         return None
     today = local_today()
     if current_user.is_department:
-        data = services.overview(today)
+        data = queries.overview(today)
         return render_template(
             "agreements/_home_panel.html",
             department=True,
-            expiring=services.expiring_agreements(today, None, limit=5),
-            expiring_count=services.count_expiring(today),
+            expiring=queries.expiring_agreements(today, None, limit=5),
+            expiring_count=queries.count_expiring(today),
             without=data["without"],
             schools=data["schools"],
             today=today,
         )
     school_id = current_user.school_id
-    expiring = services.expiring_agreements(today, school_id)
+    expiring = queries.expiring_agreements(today, school_id)
     in_force = sum(
-        services.in_force_by_school_and_kind(today, school_id).get(school_id, {}).values()
+        queries.in_force_by_school_and_kind(today, school_id).get(school_id, {}).values()
     )
     return render_template(
         "agreements/_home_panel.html",
@@ -632,3 +327,19 @@ def home_panel():
         school_id=school_id,
         today=today,
     )
+
+
+def partner_section(partner: Partner) -> str:
+    """The partner's agreements that the viewer may see, for the partner's page."""
+    today = local_today()
+    f = queries.AgreementFilters(partner_id=partner.id)
+    rows = db.session.execute(queries.agreement_list_query(f, today, user_school_id())).all()
+    return render_template("agreements/_partner_section.html", partner=partner, rows=rows)
+
+
+def partner_column(partner_ids: list[int]) -> tuple[str, dict[int, int]]:
+    """The partner directory's column: agreements per listed partner (the coordinator's
+    school's only)."""
+    school_id = user_school_id()
+    heading = "Договоры" if school_id is None else "Договоры школы"
+    return heading, queries.agreement_counts_by_partner(partner_ids, school_id)

@@ -11,6 +11,7 @@ from proforient.extensions import db
 # Each module has `load() -> str | None`: idempotent, returns a line for the console.
 DEMO_MODULES = (
     "proforient.schools.demo",
+    "proforient.partners.demo",
     "proforient.events.demo",
     "proforient.agreements.demo",
     "proforient.monitoring.demo",

@@ -22,3 +22,18 @@ def drop_controls(value: str) -> str:
 def xml_safe(value: str) -> str:
     """`value` with only characters an XML document (an XLSX sheet) can hold."""
     return NOT_XML_RE.sub("", value)
+
+
+# Letters and digits; everything else (spaces, quotes, dashes, underscores) separates words.
+WORD_RE = re.compile(r"[^\W_]+")
+
+
+def search_key(text: str | None) -> str:
+    """The words of `text` in one spelling, for search and near-duplicate look-ups: case
+    folded, «ё» read as «е», punctuation and quotes dropped, words joined by single spaces.
+
+    Stored beside a name and compared in SQL, because SQLite's LOWER and LIKE fold only
+    ASCII letters: «Молодёжь» and «МОЛОДЕЖЬ» meet only through this key.
+    """
+    text = (text or "").casefold().replace("ё", "е")
+    return " ".join(WORD_RE.findall(text))

@@ -11,430 +11,22 @@ present (same title, date and level) are skipped.
 """
 
 import random
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from proforient.core.text import search_key
 from proforient.core.timeutil import current_academic_year, local_today, reporting_year
-from proforient.events.models import (
-    Event,
-    EventFormat,
-    Level,
-    Participation,
-    Project,
-    Status,
-    normalize_title,
-)
+from proforient.events.demo_catalogue import CATALOGUE, HIGH_LEVELS, SCHOOL_EVENTS, Template
+from proforient.events.models import Event, EventFormat, EventStatus, Participation, Project
+from proforient.events.models import Level as L
 from proforient.events.reference import ensure_reference_data
 from proforient.extensions import db
+from proforient.partners.demo import PARTNERS
+from proforient.partners.models import Partner
 from proforient.schools.demo import SCHOOLS, profile
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
-
-L = Level
-
-
-@dataclass(frozen=True)
-class Template:
-    title: str
-    level: str
-    form: str  # EventFormat.code
-    project: str | None
-    month: int
-    day: int
-    days: int
-    organizer: str
-    grades: tuple[int, int] | None  # students' grades; None: no students
-    teachers: bool = False
-    parents: bool = False
-    reach: float = 0.7  # share of schools taking part
-    rate: float = 0.1  # share of the grades' students taking part per school
-    awards: bool = False  # winners and prize-winners
-    since: int = 0  # first academic year (offset from the earliest) it runs
-
-
-CATALOGUE = [
-    Template(
-        "Вводное занятие курса «Россия — мои горизонты»",
-        L.FEDERAL,
-        "open_lesson",
-        "horizons",
-        9,
-        4,
-        1,
-        "Фонд Гуманитарных Проектов",
-        (6, 11),
-        reach=1.0,
-        rate=0.85,
-    ),
-    Template(
-        "Всероссийский открытый урок «Шоу профессий»",
-        L.FEDERAL,
-        "open_lesson",
-        "proektoria",
-        9,
-        18,
-        1,
-        "Портал «ПроеКТОриЯ»",
-        (8, 11),
-        reach=0.8,
-        rate=0.5,
-    ),
-    Template(
-        "Семинар «Профориентационный минимум в школе: организация и документы»",
-        L.MUNICIPAL,
-        "teacher_seminar",
-        None,
-        9,
-        25,
-        1,
-        "Отдел образования, методический кабинет",
-        None,
-        teachers=True,
-        reach=0.95,
-    ),
-    Template(
-        "Профессиональные пробы в ГБПОУ «Невинномысский химико-технологический колледж»",
-        L.REGIONAL,
-        "prof_trial",
-        "bilet",
-        10,
-        14,
-        3,
-        "ГБПОУ «Невинномысский химико-технологический колледж»",
-        (6, 11),
-        reach=0.6,
-        rate=0.06,
-    ),
-    Template(
-        "Ярмарка профессий «Образование и карьера»",
-        L.REGIONAL,
-        "fair",
-        None,
-        10,
-        22,
-        1,
-        "Министерство образования Ставропольского края",
-        (9, 11),
-        parents=True,
-        reach=0.75,
-        rate=0.2,
-    ),
-    Template(
-        "День открытых дверей ГБПОУ «Кочубеевский аграрный техникум»",
-        L.MUNICIPAL,
-        "open_day",
-        None,
-        10,
-        29,
-        1,
-        "ГБПОУ «Кочубеевский аграрный техникум»",
-        (8, 9),
-        parents=True,
-        reach=0.7,
-        rate=0.15,
-    ),
-    Template(
-        "Экскурсия на АО «Невинномысский Азот»",
-        L.MUNICIPAL,
-        "excursion",
-        None,
-        11,
-        6,
-        1,
-        "АО «Невинномысский Азот»",
-        (9, 11),
-        reach=0.4,
-        rate=0.08,
-    ),
-    Template(
-        "Муниципальный конкурс сочинений «Профессии моей семьи»",
-        L.MUNICIPAL,
-        "contest",
-        None,
-        11,
-        10,
-        10,
-        "Отдел образования",
-        (5, 8),
-        reach=0.8,
-        rate=0.04,
-        awards=True,
-    ),
-    Template(
-        "Региональный чемпионат «Профессионалы» — юниоры",
-        L.REGIONAL,
-        "skills_championship",
-        "professionals",
-        11,
-        17,
-        3,
-        "Региональный координационный центр «Профессионалы»",
-        (9, 11),
-        reach=0.3,
-        rate=0.02,
-        awards=True,
-    ),
-    Template(
-        "Мастер-классы детского технопарка «Кванториум»",
-        L.REGIONAL,
-        "master_class",
-        "kvantorium",
-        11,
-        20,
-        2,
-        "Детский технопарк «Кванториум»",
-        (5, 9),
-        reach=0.5,
-        rate=0.05,
-        since=1,
-    ),
-    Template(
-        "Форум «Молодёжь выбирает профессию»",
-        L.REGIONAL,
-        "forum",
-        None,
-        11,
-        25,
-        1,
-        "Министерство образования Ставропольского края",
-        (10, 11),
-        reach=0.45,
-        rate=0.15,
-    ),
-    Template(
-        "Региональный чемпионат «Абилимпикс»",
-        L.REGIONAL,
-        "skills_championship",
-        "abilympics",
-        12,
-        8,
-        3,
-        "Региональный центр развития движения «Абилимпикс»",
-        (7, 11),
-        reach=0.3,
-        rate=0.01,
-        awards=True,
-    ),
-    Template(
-        "Муниципальная олимпиада «Шаг в профессию»",
-        L.MUNICIPAL,
-        "olympiad",
-        None,
-        12,
-        15,
-        1,
-        "Отдел образования",
-        (8, 11),
-        reach=0.7,
-        rate=0.05,
-        awards=True,
-    ),
-    Template(
-        "Семинар «Профминимум: итоги полугодия и диагностика»",
-        L.REGIONAL,
-        "teacher_seminar",
-        "bilet",
-        1,
-        24,
-        1,
-        "Ставропольский краевой институт развития образования",
-        None,
-        teachers=True,
-        reach=0.6,
-    ),
-    Template(
-        "Всероссийский открытый урок «Инженеры будущего»",
-        L.FEDERAL,
-        "open_lesson",
-        "proektoria",
-        1,
-        28,
-        1,
-        "Портал «ПроеКТОриЯ»",
-        (7, 11),
-        reach=0.75,
-        rate=0.45,
-    ),
-    Template(
-        "Фестиваль «Точка роста: наука и техника»",
-        L.MUNICIPAL,
-        "festival",
-        "tochka_rosta",
-        2,
-        12,
-        1,
-        "Отдел образования, центры «Точка роста»",
-        (5, 9),
-        reach=0.65,
-        rate=0.1,
-        since=1,
-    ),
-    Template(
-        "Мастер-классы центров «Точка роста»",
-        L.MUNICIPAL,
-        "master_class",
-        "tochka_rosta",
-        2,
-        19,
-        5,
-        "Центры «Точка роста»",
-        (5, 8),
-        reach=0.55,
-        rate=0.08,
-    ),
-    Template(
-        "Муниципальная выставка технического творчества",
-        L.MUNICIPAL,
-        "exhibition",
-        None,
-        3,
-        4,
-        5,
-        "Центр детского творчества",
-        (5, 11),
-        reach=0.5,
-        rate=0.03,
-        awards=True,
-    ),
-    Template(
-        "Профессиональные пробы в ГБПОУ «Невинномысский энергетический техникум»",
-        L.REGIONAL,
-        "prof_trial",
-        "bilet",
-        3,
-        11,
-        3,
-        "ГБПОУ «Невинномысский энергетический техникум»",
-        (8, 11),
-        reach=0.55,
-        rate=0.05,
-    ),
-    Template(
-        "День открытых дверей Северо-Кавказского федерального университета",
-        L.REGIONAL,
-        "open_day",
-        None,
-        3,
-        21,
-        1,
-        "ФГАОУ ВО «Северо-Кавказский федеральный университет»",
-        (10, 11),
-        parents=True,
-        reach=0.5,
-        rate=0.2,
-    ),
-    Template(
-        "Всероссийский конкурс «Большая перемена»",
-        L.FEDERAL,
-        "contest",
-        None,
-        4,
-        1,
-        30,
-        "АНО «Россия — страна возможностей»",
-        (8, 11),
-        reach=0.4,
-        rate=0.03,
-        awards=True,
-    ),
-    Template(
-        "Ярмарка вакансий и учебных мест",
-        L.REGIONAL,
-        "fair",
-        None,
-        4,
-        9,
-        1,
-        "Центр занятости населения Кочубеевского округа",
-        (9, 11),
-        reach=0.6,
-        rate=0.15,
-    ),
-    Template(
-        "Международный конкурс исследовательских проектов «Я — инженер»",
-        L.INTERNATIONAL,
-        "contest",
-        None,
-        4,
-        15,
-        2,
-        "Международная ассоциация «Инженеры будущего»",
-        (9, 11),
-        reach=0.15,
-        rate=0.01,
-        awards=True,
-        since=1,
-    ),
-    Template(
-        "Муниципальное родительское собрание «Выбор профиля: от 8 к 10 классу»",
-        L.MUNICIPAL,
-        "parent_meeting",
-        None,
-        4,
-        23,
-        1,
-        "Отдел образования",
-        None,
-        parents=True,
-        teachers=True,
-        reach=0.8,
-    ),
-    Template(
-        "Экскурсия на агропредприятие ООО «Кочубеевское»",
-        L.MUNICIPAL,
-        "excursion",
-        None,
-        5,
-        13,
-        1,
-        "ООО «Кочубеевское»",
-        (7, 10),
-        reach=0.35,
-        rate=0.06,
-    ),
-    Template(
-        "Фестиваль профессий «Город мастеров»",
-        L.MUNICIPAL,
-        "festival",
-        None,
-        5,
-        16,
-        1,
-        "Отдел образования",
-        (1, 11),
-        parents=True,
-        reach=0.85,
-        rate=0.1,
-    ),
-    Template(
-        "Семинар «Итоги профориентационной работы за год»",
-        L.MUNICIPAL,
-        "teacher_seminar",
-        None,
-        5,
-        20,
-        1,
-        "Отдел образования, методический кабинет",
-        None,
-        teachers=True,
-        reach=0.9,
-    ),
-]
-
-# School-level events of a few demo schools (by index in schools.demo.SCHOOLS).
-SCHOOL_EVENTS = [
-    (0, "Неделя профориентации «Мир профессий»", "master_class", 11, 17, 5, (5, 11)),
-    (1, "Школьная выставка «Профессии наших родителей»", "exhibition", 3, 14, 5, (1, 7)),
-    (2, "Профориентационный квест «Мой выбор»", "contest", 2, 5, 1, (8, 10)),
-    (4, "Встреча с выпускниками «Моя профессия»", "forum", 12, 20, 1, (9, 11)),
-    (14, "Конференция лицеистов «Инженерный старт»", "forum", 2, 26, 1, (8, 11)),
-    (14, "Профессиональные пробы в лабораториях филиала СКФУ", "prof_trial", 4, 16, 2, (10, 11)),
-]
-# Contests, olympiads and championships above the municipal level: where a strong
-# school's wins show.
-HIGH_LEVELS = {L.REGIONAL, L.FEDERAL, L.INTERNATIONAL}
 
 
 def _day(year: int, month: int, day: int) -> date:
@@ -505,7 +97,7 @@ def load() -> str:
             plan.append((t, _day(year, t.month, t.day)))
         plan.sort(key=lambda item: item[1])
         for t, start in plan:
-            key = (normalize_title(t.title), start, t.level)
+            key = (search_key(t.title), start, t.level)
             if key in existing:
                 continue
             event = Event(
@@ -521,7 +113,7 @@ def load() -> str:
                 grade_to=t.grades[1] if t.grades else None,
                 for_teachers=t.teachers,
                 for_parents=t.parents,
-                status=Status.CONFIRMED,
+                status=EventStatus.CONFIRMED,
             )
             db.session.add(event)
             added_events += 1
@@ -553,7 +145,7 @@ def load() -> str:
             if school is None:
                 continue
             start = _day(year, month, day)
-            key = (normalize_title(title), start, L.SCHOOL)
+            key = (search_key(title), start, L.SCHOOL)
             if key in existing:
                 continue
             event = Event(
@@ -565,7 +157,7 @@ def load() -> str:
                 organizer=school.short_name,
                 grade_from=grades[0],
                 grade_to=grades[1],
-                status=Status.CONFIRMED,
+                status=EventStatus.CONFIRMED,
                 school_id=school.id,
             )
             db.session.add(event)
@@ -581,10 +173,38 @@ def load() -> str:
 
     added_events += _proposals(current, schools, formats, existing, today)
     db.session.flush()
+    linked = _link_partners()
     return (
         f"Мероприятия: добавлено {added_events}, записей об участии — {added_rows} "
-        f"({years[0]}/{years[0] + 1} — {years[-1]}/{years[-1] + 1} учебные годы)."
+        f"({years[0]}/{years[0] + 1} — {years[-1]}/{years[-1] + 1} учебные годы), "
+        f"связано с организациями-партнёрами — {linked}."
     )
+
+
+# Organisers of demo events that are demo partners under another name.
+ORGANISER_PARTNERS = {
+    "Центр занятости населения Кочубеевского округа": PARTNERS["czn"][0],
+}
+
+
+def _link_partners() -> int:
+    """Name the partner on events it organised, where the organiser is a partner's name
+    (one UPDATE per organiser)."""
+    partner_ids = {name: pid for pid, name in db.session.execute(select(Partner.id, Partner.name))}
+    organisers = db.session.scalars(
+        select(Event.organizer).where(Event.partner_id.is_(None)).distinct()
+    )
+    linked = 0
+    for organiser in list(organisers):
+        partner_id = partner_ids.get(ORGANISER_PARTNERS.get(organiser, organiser))
+        if partner_id is not None:
+            linked += db.session.execute(
+                update(Event)
+                .where(Event.organizer == organiser, Event.partner_id.is_(None))
+                .values(partner_id=partner_id)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+    return linked
 
 
 def _proposals(year, schools, formats, existing, today) -> int:
@@ -600,9 +220,9 @@ def _proposals(year, schools, formats, existing, today) -> int:
             select(Participation.school_id)
             .join(Event, Event.id == Participation.event_id)
             .where(
-                Event.title_key == normalize_title(fair.title),
+                Event.title_key == search_key(fair.title),
                 Event.start_date == fair_day,
-                Event.status == Status.CONFIRMED,
+                Event.status == EventStatus.CONFIRMED,
             )
         )
     )
@@ -622,10 +242,10 @@ def _proposals(year, schools, formats, existing, today) -> int:
     for school, title, level, form, start, grades in items:
         proposed = db.session.scalar(
             select(Event.id).where(
-                Event.title_key == normalize_title(title),
+                Event.title_key == search_key(title),
                 Event.start_date == start,
                 Event.level == level,
-                Event.status == Status.PROPOSED,
+                Event.status == EventStatus.PROPOSED,
             )
         )
         if proposed:
@@ -639,11 +259,11 @@ def _proposals(year, schools, formats, existing, today) -> int:
             organizer=school.short_name if level == L.MUNICIPAL else "",
             grade_from=grades[0],
             grade_to=grades[1],
-            status=Status.PROPOSED,
+            status=EventStatus.PROPOSED,
             school_id=school.id,
         )
         db.session.add(event)
-        existing.add((normalize_title(title), start, level))
+        existing.add((search_key(title), start, level))
         added += 1
         if start <= today:
             db.session.flush()

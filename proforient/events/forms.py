@@ -13,13 +13,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from proforient.agreements.services import event_partner_choices
 from proforient.core.forms import BaseForm
-from proforient.events import services
-from proforient.events.models import COUNT_FIELDS, Category, EventFormat, Level
+from proforient.events.models import COUNT_FIELDS, MAX_COUNT, Category, EventFormat, Level
+from proforient.events.operations import EDITABLE_FIELDS, participation_errors
+from proforient.events.queries import format_choices, likely_duplicates, project_choices
 from proforient.extensions import db
-
-MAX_COUNT = services.MAX_COUNT
+from proforient.partners.queries import partner_choices
+from proforient.schools.services import school_choices
 
 
 def optional_int(value):
@@ -80,7 +80,7 @@ class EventForm(BaseForm):
         "Название",
         validators=[DataRequired("Введите название мероприятия."), Length(max=300)],
     )
-    level = RuSelectField("Уровень", choices=Level.CHOICES, default=Level.MUNICIPAL)
+    level = RuSelectField("Уровень", choices=Level.choices(), default=Level.MUNICIPAL)
     format_id = RuSelectField("Форма", coerce=int)
     project_id = RuSelectField("Проект", coerce=optional_int, validators=[Optional()])
     start_date = RuDateField("Дата начала", validators=[InputRequired("Укажите дату начала.")])
@@ -115,7 +115,7 @@ class EventForm(BaseForm):
     confirm_duplicate = BooleanField("Это другое мероприятие — всё равно сохранить")
 
     # Fields read by data_for_model: the model's editable columns and the school.
-    MODEL_FIELDS = (*services.EDITABLE_FIELDS, "school_id")
+    MODEL_FIELDS = (*EDITABLE_FIELDS, "school_id")
 
     def __init__(self, *args, user=None, editing=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,14 +124,12 @@ class EventForm(BaseForm):
         self.duplicates = []
         current_format = editing.format_id if editing else None
         current_project = editing.project_id if editing else None
-        self.format_id.choices = services.format_choices(current_format)
-        self.project_id.choices = [("", "— без проекта —")] + services.project_choices(
-            current_project
-        )
-        self.partner_id.choices = event_partner_choices()
+        self.format_id.choices = format_choices(current_format)
+        self.project_id.choices = [("", "— без проекта —")] + project_choices(current_project)
+        self.partner_id.choices = partner_choices()
         if user is not None and user.is_department:
             current_school = editing.school_id if editing else None
-            self.school_id.choices = [("", "—")] + services.school_choices(current_school)
+            self.school_id.choices = [("", "—")] + school_choices(current_school)
         else:
             del self.school_id
 
@@ -165,7 +163,7 @@ class EventForm(BaseForm):
             ok = False
         if ok and not self.confirm_duplicate.data and self.title.data and start:
             viewer = None if self.user is None or self.user.is_department else self.user.school_id
-            self.duplicates = services.likely_duplicates(
+            self.duplicates = likely_duplicates(
                 " ".join(self.title.data.split()),
                 start,
                 self.level.data,
@@ -216,7 +214,7 @@ class ParticipationForm(BaseForm):
         ok = super().validate(extra_validators)
         if not ok:
             return False
-        for name, message in services.participation_errors(self.values()).items():
+        for name, message in participation_errors(self.values()).items():
             self[name].errors.append(message)
             ok = False
         return ok
@@ -231,7 +229,7 @@ class ReferenceForm(BaseForm):
     name = StringField("Название", validators=[DataRequired("Введите название."), Length(max=200)])
     category = RuSelectField(
         "Учитывается в показателях как",
-        choices=Category.CHOICES,
+        choices=Category.choices(),
         default=Category.GENERAL,
     )
 

@@ -1,103 +1,58 @@
 """Event registry: reference data (forms, projects), events and each school's participation."""
 
-import re
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-    case,
-)
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from proforient.core.audit import Audited
+from proforient.core.choices import Choices
 from proforient.core.formatting import fmt_date
+from proforient.core.text import search_key
 from proforient.core.timeutil import academic_year_of, utcnow
 from proforient.extensions import db
 
-
-class Level:
-    """Event level; stored as a code, shown in Russian, ordered from the widest."""
-
-    INTERNATIONAL = "international"
-    FEDERAL = "federal"
-    REGIONAL = "regional"
-    MUNICIPAL = "municipal"
-    SCHOOL = "school"
-
-    LABELS = {
-        INTERNATIONAL: "международный",
-        FEDERAL: "всероссийский",
-        REGIONAL: "региональный",
-        MUNICIPAL: "муниципальный",
-        SCHOOL: "школьный",
-    }
-    CODES = tuple(LABELS)
-    CHOICES = list(LABELS.items())
-
-    @classmethod
-    def label(cls, code: str) -> str:
-        return cls.LABELS.get(code, code)
-
-    @classmethod
-    def order_expr(cls, column):
-        """SQL expression that sorts levels from international to school."""
-        return case({code: i for i, code in enumerate(cls.CODES)}, value=column, else_=99)
+if TYPE_CHECKING:
+    from proforient.auth.models import User
+    from proforient.partners.models import Partner
+    from proforient.schools.models import School
 
 
-class Category:
-    """What an event form counts towards in the indicators (DESIGN.md §4, items 6, 11, 12).
+class Level(Choices):
+    """Event level, from the widest."""
+
+    INTERNATIONAL = "international", "международный"
+    FEDERAL = "federal", "всероссийский"
+    REGIONAL = "regional", "региональный"
+    MUNICIPAL = "municipal", "муниципальный"
+    SCHOOL = "school", "школьный"
+
+
+class Category(Choices):
+    """What an event form counts towards in the indicators (docs/indicators.md, measures
+    6, 11 and 12).
 
     The department picks a category when it adds a form, so a new form («Курсы повышения
     квалификации») is counted correctly without code changes.
     """
 
-    GENERAL = "general"
-    PROF_TRIAL = "prof_trial"  # professional trials: students who took a trial
-    TEACHER = "teacher"  # events for teachers: teachers trained
-    SHOWCASE = "showcase"  # fairs, open days, forums, festivals
-
-    LABELS = {
-        GENERAL: "обычное мероприятие",
-        PROF_TRIAL: "профессиональная проба",
-        TEACHER: "мероприятие для педагогов",
-        SHOWCASE: "ярмарка / день открытых дверей / форум / фестиваль",
-    }
-    CODES = tuple(LABELS)
-    CHOICES = list(LABELS.items())
+    GENERAL = "general", "обычное мероприятие"
+    PROF_TRIAL = "prof_trial", "профессиональная проба"  # students who took a trial
+    TEACHER = "teacher", "мероприятие для педагогов"  # teachers trained
+    SHOWCASE = "showcase", "ярмарка / день открытых дверей / форум / фестиваль"
 
 
-class Status:
-    CONFIRMED = "confirmed"
-    PROPOSED = "proposed"  # a coordinator's proposal waiting for the department
-
-    LABELS = {CONFIRMED: "в реестре", PROPOSED: "предложено школой"}
-
-
-def normalize_title(text: str) -> str:
-    """Key for search and duplicate detection: case, «ё», quotes and punctuation ignored.
-
-    Done in Python because SQLite's lower()/LIKE fold only ASCII letters.
-    """
-    text = (text or "").casefold().replace("ё", "е")
-    text = re.sub(r"[^\w]+", " ", text)
-    return " ".join(text.split())
-
-
-def _in_list(column: str, codes) -> str:
-    return f"{column} IN ({', '.join(repr(c) for c in codes)})"
+class EventStatus(Choices):
+    CONFIRMED = "confirmed", "в реестре"
+    PROPOSED = "proposed", "предложено школой"  # waiting for the department
 
 
 class EventFormat(Audited, db.Model):
     """Форма мероприятия (конкурс, ярмарка профессий, профессиональная проба …)."""
 
     __tablename__ = "event_format"
-    __table_args__ = (CheckConstraint(_in_list("category", Category.CODES), name="category_known"),)
+    __table_args__ = (Category.check_constraint("category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable code for the seeded forms; forms added by the department have none.
@@ -138,10 +93,8 @@ class Event(Audited, db.Model):
 
     __tablename__ = "event"
     __table_args__ = (
-        CheckConstraint(_in_list("level", Level.CODES), name="level_known"),
-        CheckConstraint(
-            _in_list("status", (Status.CONFIRMED, Status.PROPOSED)), name="status_known"
-        ),
+        Level.check_constraint("level"),
+        EventStatus.check_constraint("status"),
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
         CheckConstraint(
             "(grade_from IS NULL OR grade_from BETWEEN 1 AND 11) AND "
@@ -173,11 +126,11 @@ class Event(Audited, db.Model):
     for_teachers: Mapped[bool] = mapped_column(default=False)
     for_parents: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default=Status.CONFIRMED, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=EventStatus.CONFIRMED, index=True)
     school_id: Mapped[int | None] = mapped_column(
         ForeignKey("school.id", ondelete="RESTRICT"), index=True
     )
-    # The partner organisation the event was held with (agreements feature, migration 0006).
+    # The partner organisation the event was held with.
     partner_id: Mapped[int | None] = mapped_column(
         ForeignKey("partner.id", ondelete="SET NULL"), index=True
     )
@@ -185,13 +138,12 @@ class Event(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    format = relationship("EventFormat", lazy="joined")
-    project = relationship("Project", lazy="joined")
-    school = relationship("School")
-    partner = relationship("Partner")
-    created_by = relationship("User")
-    participations = relationship(
-        "Participation",
+    format: Mapped["EventFormat"] = relationship(lazy="joined")
+    project: Mapped["Project | None"] = relationship(lazy="joined")
+    school: Mapped["School | None"] = relationship()
+    partner: Mapped["Partner | None"] = relationship()
+    created_by: Mapped["User | None"] = relationship()
+    participations: Mapped[list["Participation"]] = relationship(
         back_populates="event",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -201,11 +153,11 @@ class Event(Audited, db.Model):
         return f"<Event {self.id} {self.title!r} {self.start_date}>"
 
     def __str__(self) -> str:
-        return f"{self.title} ({fmt_date(self.start_date)}, {Level.label(self.level)})"
+        return f"{self.title} ({fmt_date(self.start_date)}, {Level.label_of(self.level)})"
 
     @validates("title")
     def _set_title_key(self, _key, value: str) -> str:
-        self.title_key = normalize_title(value)[:300]
+        self.title_key = search_key(value)[:300]
         return value
 
     @validates("start_date")
@@ -216,15 +168,15 @@ class Event(Audited, db.Model):
 
     @property
     def level_label(self) -> str:
-        return Level.label(self.level)
+        return Level.label_of(self.level)
 
     @property
     def is_proposed(self) -> bool:
-        return self.status == Status.PROPOSED
+        return self.status == EventStatus.PROPOSED
 
     @property
     def status_label(self) -> str:
-        return Status.LABELS.get(self.status, self.status)
+        return EventStatus.label_of(self.status)
 
     @property
     def audience_label(self) -> str:
@@ -259,6 +211,9 @@ COUNT_FIELDS = (
     ("prizewinners", "Призёров"),
     ("teachers", "Педагогов"),
 )
+COUNT_NAMES = tuple(name for name, _label in COUNT_FIELDS)
+# The most people one school brings to one event, for the form and the import alike.
+MAX_COUNT = 100_000
 
 
 class Participation(Audited, db.Model):
@@ -302,8 +257,8 @@ class Participation(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    event = relationship("Event", back_populates="participations")
-    school = relationship("School", lazy="joined")
+    event: Mapped["Event"] = relationship(back_populates="participations")
+    school: Mapped["School"] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
         return f"<Participation event={self.event_id} school={self.school_id}>"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from proforient.events.models import Category, EventFormat, Project
 from proforient.extensions import db
 
-# (code, name, category): DESIGN.md §2.
+# (code, name, category): the forms of career-guidance events the department counts.
 FORMATS = [
     ("contest", "Конкурс", Category.GENERAL),
     ("olympiad", "Олимпиада", Category.GENERAL),

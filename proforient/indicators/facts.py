@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from proforient.agreements import indicators as agreements
-from proforient.agreements.models import PARTNER_KIND_CODES
 from proforient.events import indicators as events
 from proforient.extensions import db
 from proforient.indicators.models import ManualValue
 from proforient.monitoring import indicators as monitoring
 from proforient.monitoring.models import PeriodKind, ReportingPeriod
 from proforient.monitoring.services import GraduateValues
+from proforient.partners.models import PartnerKind
 from proforient.schools.models import School, natural_key
 from proforient.schools.services import enrolment_table
 from proforient.surveys import indicators as surveys
@@ -119,7 +119,7 @@ def load(years: Iterable[int]) -> FactSet:
             if registry:
                 f.events = event_rows.get((year, sid), events.SchoolEventFigures())
             if has_agreements:
-                f.agreements = in_force.get((year, sid), dict.fromkeys(PARTNER_KIND_CODES, 0))
+                f.agreements = in_force.get((year, sid), dict.fromkeys(PartnerKind.codes(), 0))
             f.form = forms.get((year, sid))
             f.graduates = graduates.get((year, sid))
             f.surveys = {a: survey_rows.get((year, a, sid)) for a in AUDIENCES}

@@ -48,7 +48,7 @@ class PlanItemForm(BaseForm):
 class ExecutionForm(BaseForm):
     status = RadioField(
         "Исполнение",
-        choices=ExecutionStatus.CHOICES,
+        choices=ExecutionStatus.choices(),
         validate_choice=False,
     )
     note = TextAreaField(
@@ -58,5 +58,5 @@ class ExecutionForm(BaseForm):
     )
 
     def validate_status(self, field):
-        if field.data not in ExecutionStatus.LABELS:
+        if field.data not in ExecutionStatus.codes():
             raise ValidationError("Отметьте исполнение.")

@@ -2,23 +2,33 @@
 
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from proforient.core.audit import Audited
+from proforient.core.choices import Choices
 from proforient.core.timeutil import academic_year_label, utcnow
 from proforient.extensions import db
 
+if TYPE_CHECKING:
+    from proforient.events.models import Event
 
-class ExecutionStatus:
-    DONE = "done"
-    IN_PROGRESS = "in_progress"
-    NOT_DONE = "not_done"
 
-    LABELS = {DONE: "выполнено", IN_PROGRESS: "выполняется", NOT_DONE: "не выполнено"}
-    CHOICES = list(LABELS.items())
-    BADGES = {DONE: "badge-ok", IN_PROGRESS: "badge-warn", NOT_DONE: "badge-bad"}
+class ExecutionStatus(Choices):
+    """How a plan item was carried out in a year; `badge` is its CSS class."""
+
+    badge: str
+
+    def __new__(cls, code: str, label: str, badge: str):
+        member = Choices._new_member_(cls, code, label)
+        member.badge = badge
+        return member
+
+    DONE = "done", "выполнено", "badge-ok"
+    IN_PROGRESS = "in_progress", "выполняется", "badge-warn"
+    NOT_DONE = "not_done", "не выполнено", "badge-bad"
 
 
 # Headings of the plan's sections, by the number before the dot.
@@ -37,7 +47,7 @@ def sort_key_for(number: str) -> str:
     return ".".join(part.zfill(4) for part in number.split("."))
 
 
-# Events of the registry by which a plan item was carried out in a year (migration 0007).
+# Events of the registry by which a plan item was carried out in a year.
 plan_execution_event = Table(
     "plan_execution_event",
     db.metadata,
@@ -61,8 +71,8 @@ class PlanItem(Audited, db.Model):
     responsible: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    executions = relationship(
-        "PlanExecution", back_populates="item", cascade="all, delete-orphan", passive_deletes=True
+    executions: Mapped[list["PlanExecution"]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", passive_deletes=True
     )
 
     def __repr__(self) -> str:
@@ -89,7 +99,7 @@ class PlanExecution(Audited, db.Model):
     __tablename__ = "plan_execution"
     __table_args__ = (
         UniqueConstraint("item_id", "year"),
-        CheckConstraint("status IN ('done', 'in_progress', 'not_done')", name="status_known"),
+        ExecutionStatus.check_constraint("status"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
     )
 
@@ -100,10 +110,9 @@ class PlanExecution(Audited, db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    item = relationship("PlanItem", back_populates="executions")
+    item: Mapped["PlanItem"] = relationship(back_populates="executions")
     # Links are dropped by the database when either side is deleted.
-    events = relationship(
-        "Event",
+    events: Mapped[list["Event"]] = relationship(
         secondary=plan_execution_event,
         order_by="Event.start_date",
         passive_deletes=True,
@@ -118,4 +127,4 @@ class PlanExecution(Audited, db.Model):
 
     @property
     def status_label(self) -> str:
-        return ExecutionStatus.LABELS.get(self.status, self.status)
+        return ExecutionStatus.label_of(self.status)

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 
 from proforient.core import audit
-from proforient.events.models import Event
-from proforient.events.models import Status as EventStatus
+from proforient.events.models import Event, EventStatus
 from proforient.extensions import db
 from proforient.plan.models import ExecutionStatus, PlanExecution, PlanItem, plan_execution_event
 
@@ -149,7 +148,7 @@ def plan_rows(year: int) -> list[PlanRow]:
 
 def status_counts(year: int) -> dict[str, int]:
     """{status: items} for the year, plus "none" for items with nothing recorded."""
-    counts = dict.fromkeys(ExecutionStatus.LABELS, 0)
+    counts = dict.fromkeys(ExecutionStatus.codes(), 0)
     for status, n in db.session.execute(
         select(PlanExecution.status, func.count(PlanExecution.id))
         .where(PlanExecution.year == year)
@@ -194,8 +193,6 @@ def save_execution(
 
 
 # --- Links to the event registry -------------------------------------------------------
-
-EVENTS_LINKED = True
 
 
 def linked_events(execution_ids: list[int]) -> dict[int, list[Event]]:

@@ -42,8 +42,7 @@ def index():
         counts=services.status_counts(year),
         sections=SECTIONS,
         links=services.linked_events([r.execution.id for r in rows if r.execution]),
-        labels=ExecutionStatus.LABELS,
-        badges=ExecutionStatus.BADGES,
+        ExecutionStatus=ExecutionStatus,
     )
 
 
@@ -135,7 +134,6 @@ def execution(item_id: int, year: int):
         year=year,
         execution=current,
         events=events,
-        events_enabled=services.EVENTS_LINKED,
         selected=selected,
     )
 
@@ -164,7 +162,7 @@ def export(year: int):
                 r.item.title,
                 r.item.deadline,
                 r.item.responsible,
-                ExecutionStatus.LABELS.get(r.status, "не отмечено"),
+                ExecutionStatus.label_of(r.status) if r.status else "не отмечено",
                 r.execution.note if r.execution else "",
                 "; ".join(e.title for e in links.get(r.execution.id, [])) if r.execution else "",
             ]

@@ -38,7 +38,7 @@ def index():
         concept=concept,
         groups=GROUPS,
         charts=CHARTS,
-        badges=ExecutionStatus.BADGES,
+        badges={status.value: status.badge for status in ExecutionStatus},
     )
 
 

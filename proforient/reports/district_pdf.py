@@ -274,9 +274,7 @@ def _plan(plan: PlanSummary, year: int) -> list[Flowable]:
     ]
     counts = plan.counts
     summary = (
-        ", ".join(
-            f"{label} — {counts.get(code, 0)}" for code, label in ExecutionStatus.LABELS.items()
-        )
+        ", ".join(f"{label} — {counts.get(code, 0)}" for code, label in ExecutionStatus.choices())
         + f", не отмечено — {counts.get('none', 0)}"
     )
     out.append(para(f"Пунктов плана: {len(plan.rows)}; {summary}.", styles()["cell"]))

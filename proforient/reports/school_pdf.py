@@ -112,7 +112,7 @@ def _participation(s: SchoolSummary) -> list[Flowable]:
         out.append(para("В этом учебном году участие в мероприятиях не отмечено.", _st("base")))
         return out
     rows = [
-        [Level.label(code).capitalize(), *_counts(t)]
+        [Level.label_of(code).capitalize(), *_counts(t)]
         for code, t in b.by_level.items()
         if t.events or t.participants
     ]
@@ -132,7 +132,7 @@ def _participation(s: SchoolSummary) -> list[Flowable]:
                     [
                         fmt_date(w.start_date),
                         w.title,
-                        Level.label(w.level),
+                        Level.label_of(w.level),
                         fmt_number(w.winners),
                         fmt_number(w.prizewinners),
                     ]

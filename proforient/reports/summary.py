@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from proforient.agreements.indicators import AgreementLine, in_force_lists, indicator_day
-from proforient.events.indicators import ParticipationBreakdown, participation_breakdowns
+from proforient.events.breakdown import ParticipationBreakdown, participation_breakdowns
 from proforient.extensions import db
 from proforient.indicators import (
     History,

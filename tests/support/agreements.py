@@ -4,10 +4,10 @@ with the agreement test files)."""
 import itertools
 from datetime import date, timedelta
 
-from proforient.agreements import services
-from proforient.agreements.models import Agreement, Partner
+from proforient.agreements.models import Agreement
 from proforient.core.timeutil import local_today
 from proforient.extensions import db
+from proforient.partners.models import Partner
 
 _seq = itertools.count(1)
 
@@ -29,7 +29,6 @@ def make_partner(name: str | None = None, kind: str = "poo", **kw) -> Partner:
         short_name=short_name,
         kind=kind,
         settlement=kw.pop("settlement", "г. Невинномысск"),
-        search_key=services.search_key(name, short_name),
         **kw,
     )
     db.session.add(partner)

@@ -2,7 +2,8 @@
 
 from datetime import date, timedelta
 
-from proforient.events.models import Event, Level, Participation, Status
+from proforient.events.models import Event, Level, Participation
+from proforient.events.models import EventStatus as Status
 from proforient.events.reference import ensure_reference_data, format_by_code, project_by_code
 from proforient.extensions import db
 
