@@ -53,11 +53,9 @@ class AgreementStatus(Choices):
     short: str
     badge: str
 
-    def __new__(cls, code: str, label: str, short: str, badge: str):
-        member = Choices._new_member_(cls, code, label)
-        member.short = short
-        member.badge = badge
-        return member
+    def __init__(self, code: str, label: str, short: str, badge: str):
+        self.short = short
+        self.badge = badge
 
     ACTIVE = "active", "действует", "действует", "badge-ok"
     EXPIRING = (

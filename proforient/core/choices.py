@@ -8,6 +8,16 @@ choices and the page's labels all come from the one class.
         REGIONAL = "regional", "региональный"
 
 Adding a value is one line here (and a migration that widens the CHECK constraint).
+A list whose values carry more than a label (a short column heading, a badge) gives each
+member a longer tuple and an `__init__` that keeps the extra items:
+
+    class Status(Choices):
+        badge: str
+
+        def __init__(self, code: str, label: str, badge: str):
+            self.badge = badge
+
+        DONE = "done", "выполнено", "badge-ok"
 """
 
 from enum import StrEnum
@@ -18,7 +28,7 @@ from sqlalchemy import CheckConstraint, case
 class Choices(StrEnum):
     label: str
 
-    def __new__(cls, code: str, label: str = ""):
+    def __new__(cls, code: str, label: str = "", *extra: str):
         member = str.__new__(cls, code)
         member._value_ = code
         member.label = label or code

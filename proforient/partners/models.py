@@ -18,10 +18,8 @@ class PartnerKind(Choices):
 
     short: str
 
-    def __new__(cls, code: str, label: str, short: str):
-        member = Choices._new_member_(cls, code, label)
-        member.short = short
-        return member
+    def __init__(self, code: str, label: str, short: str):
+        self.short = short
 
     POO = "poo", "Профессиональная образовательная организация (ПОО)", "ПОО"
     VUZ = "vuz", "Вуз, филиал вуза", "Вузы"

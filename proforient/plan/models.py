@@ -21,10 +21,8 @@ class ExecutionStatus(Choices):
 
     badge: str
 
-    def __new__(cls, code: str, label: str, badge: str):
-        member = Choices._new_member_(cls, code, label)
-        member.badge = badge
-        return member
+    def __init__(self, code: str, label: str, badge: str):
+        self.badge = badge
 
     DONE = "done", "выполнено", "badge-ok"
     IN_PROGRESS = "in_progress", "выполняется", "badge-warn"
