@@ -16,26 +16,17 @@ import argparse
 import io
 import random
 import re
-import shutil
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from harness import add_database_argument, add_department_user, bench_app, signed_in_client, timed
+from openpyxl import load_workbook
+from sqlalchemy import func, select, update
 
-from flask_migrate import upgrade  # noqa: E402
-from openpyxl import load_workbook  # noqa: E402
-from sqlalchemy import func, select, text, update  # noqa: E402
+from proforient.extensions import db
+from proforient.indicators.models import ManualValue
+from proforient.plan.services import seed_default_items
+from proforient.schools.models import School
 
-from proforient import create_app  # noqa: E402
-from proforient.auth.models import Role, User  # noqa: E402
-from proforient.extensions import db  # noqa: E402
-from proforient.indicators.models import ManualValue  # noqa: E402
-from proforient.plan.services import seed_default_items  # noqa: E402
-from proforient.schools.models import School  # noqa: E402
-
-PASSWORD = "bench-password-1"
 FIRST = 2020
 
 
@@ -50,9 +41,7 @@ def schools(n: int) -> None:
         for grade in range(1, 12):
             school.set_enrolment(grade, rng.randint(10, 60))
         db.session.add(school)
-    user = User(login="bench", full_name="Бенчмарк", role=Role.DEPARTMENT, school_id=None)
-    user.set_password(PASSWORD)
-    db.session.add(user)
+    add_department_user()
     seed_default_items()
     db.session.commit()
 
@@ -93,72 +82,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--schools", type=int, default=600)
     parser.add_argument("--years", type=int, default=6)
-    parser.add_argument("--database-url")
+    add_database_argument(parser)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="proforient-bench-concept-"))
-    url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
-    try:
-        app = create_app(
-            {
-                "SECRET_KEY": "bench",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "WTF_CSRF_ENABLED": False,
-                "UPLOAD_FOLDER": str(folder / "uploads"),
-            },
-            instance_path=str(folder / "instance"),
+    with bench_app("concept", args.database_url) as (app, _folder):
+        schools(args.schools)
+        client = signed_in_client(app)
+        data = filled_template(client, args.years)
+        started = time.perf_counter()
+        r = client.post(
+            "/reports/history/check",
+            data={"file": (io.BytesIO(data), "history.xlsx")},
+            content_type="multipart/form-data",
         )
-        with app.app_context():
-            if args.database_url:
-                db.drop_all()
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            upgrade()
-            schools(args.schools)
-            client = app.test_client()
-            assert (
-                client.post("/login", data={"login": "bench", "password": PASSWORD}).status_code
-                == 302
-            )
-            data = filled_template(client, args.years)
-            started = time.perf_counter()
-            r = client.post(
-                "/reports/history/check",
-                data={"file": (io.BytesIO(data), "history.xlsx")},
-                content_type="multipart/form-data",
-            )
-            checked = time.perf_counter() - started
-            page = r.get_data(as_text=True)
-            token = re.search(r'name="token" value="([0-9a-f]+)"', page)
-            assert token, page[page.find("Файл не загружен") :][:2000]
-            r = client.post("/reports/history/import", data={"token": token.group(1)})
-            total = time.perf_counter() - started
-            stored = db.session.scalar(select(func.count()).select_from(ManualValue))
-            print(
-                f"Import of {args.schools} schools × {args.years} years "
-                f"({len(data) / 2**20:.1f} MB, {stored:,} values): check {checked:.2f} s, "
-                f"check + import {total:.2f} s (the import checks the file again)"
-            )
+        checked = time.perf_counter() - started
+        page = r.get_data(as_text=True)
+        token = re.search(r'name="token" value="([0-9a-f]+)"', page)
+        assert token, page[page.find("Файл не загружен") :][:2000]
+        r = client.post("/reports/history/import", data={"token": token.group(1)})
+        total = time.perf_counter() - started
+        stored = db.session.scalar(select(func.count()).select_from(ManualValue))
+        print(
+            f"Import of {args.schools} schools × {args.years} years "
+            f"({len(data) / 2**20:.1f} MB, {stored:,} values): check {checked:.2f} s, "
+            f"check + import {total:.2f} s (the import checks the file again)"
+        )
 
-            # The concept report on a district of 30 schools: switch the others off.
-            keep = select(School.id).order_by(School.id).limit(30).scalar_subquery()
-            db.session.execute(update(School).where(School.id.not_in(keep)).values(active=False))
-            db.session.commit()
-            for label, path in (
-                ("concept page", "/reports/concept/"),
-                ("concept PDF", "/reports/concept/report.pdf"),
-                ("concept XLSX", "/reports/concept/report.xlsx"),
-            ):
-                client.get(path)
-                times = []
-                for _ in range(3):
-                    started = time.perf_counter()
-                    r = client.get(path)
-                    r.get_data()
-                    times.append(time.perf_counter() - started)
-                    assert r.status_code == 200, (path, r.status_code)
-                print(f"{label} (30 schools × {args.years} years): {sorted(times)[1]:.2f} s")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        # The concept report on a district of 30 schools: switch the others off.
+        keep = select(School.id).order_by(School.id).limit(30).scalar_subquery()
+        db.session.execute(update(School).where(School.id.not_in(keep)).values(active=False))
+        db.session.commit()
+        for label, path in (
+            ("concept page", "/reports/concept/"),
+            ("concept PDF", "/reports/concept/report.pdf"),
+            ("concept XLSX", "/reports/concept/report.xlsx"),
+        ):
+            t = timed(client, path, 3)
+            print(f"{label} (30 schools × {args.years} years): {t.median:.2f} s")
 
 
 if __name__ == "__main__":

@@ -18,39 +18,36 @@ print-all ≤ 15 s; query counts that do not grow with the number of schools (ru
 import argparse
 import random
 import resource
-import shutil
 import statistics
-import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from harness import (
+    QueryCounter,
+    add_database_argument,
+    add_department_user,
+    bench_app,
+    signed_in_client,
+    timed,
+)
+from results import fill
+from sqlalchemy import select
 
-from flask_migrate import upgrade  # noqa: E402
-from results import fill  # noqa: E402
-from sqlalchemy import event, select, text  # noqa: E402
+from proforient.agreements.models import Agreement
+from proforient.events.models import Event, Level, Participation
+from proforient.events.reference import ensure_reference_data, format_by_code
+from proforient.extensions import db
+from proforient.indicators import indicator_table
+from proforient.monitoring import services as monitoring
+from proforient.monitoring.models import PeriodKind, Status
+from proforient.partners.models import Partner
+from proforient.plan.services import seed_default_items
+from proforient.schools.models import School
+from proforient.surveys import defaults
+from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire
+from proforient.surveys.submission import new_token
+from proforient.surveys.tallies import rebuild_tallies
 
-from proforient import create_app  # noqa: E402
-from proforient.agreements.models import Agreement  # noqa: E402
-from proforient.auth.models import Role, User  # noqa: E402
-from proforient.events.models import Event, Level, Participation  # noqa: E402
-from proforient.events.reference import ensure_reference_data, format_by_code  # noqa: E402
-from proforient.extensions import db  # noqa: E402
-from proforient.indicators import indicator_table  # noqa: E402
-from proforient.monitoring import services as monitoring  # noqa: E402
-from proforient.monitoring.models import PeriodKind, Status  # noqa: E402
-from proforient.partners.models import Partner  # noqa: E402
-from proforient.plan.services import seed_default_items  # noqa: E402
-from proforient.schools.models import School  # noqa: E402
-from proforient.surveys import defaults  # noqa: E402
-from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire  # noqa: E402
-from proforient.surveys.submission import new_token  # noqa: E402
-from proforient.surveys.tallies import rebuild_tallies  # noqa: E402
-
-PASSWORD = "bench-password-1"
 YEAR = 2025
 FORMS = ("contest", "fair", "open_day", "prof_trial", "excursion", "master_class", "forum")
 LEVELS = (Level.FEDERAL, Level.REGIONAL, Level.MUNICIPAL, Level.SCHOOL)
@@ -58,9 +55,7 @@ LEVELS = (Level.FEDERAL, Level.REGIONAL, Level.MUNICIPAL, Level.SCHOOL)
 
 def build(n_schools: int, responses: int, rng: random.Random) -> list[int]:
     ensure_reference_data()
-    user = User(login="bench", full_name="Бенчмарк", role=Role.DEPARTMENT, school_id=None)
-    user.set_password(PASSWORD)
-    db.session.add(user)
+    add_department_user()
     schools = []
     for n in range(1, n_schools + 1):
         school = School(
@@ -189,98 +184,46 @@ def build(n_schools: int, responses: int, rng: random.Random) -> list[int]:
     return ids
 
 
-class QueryCounter:
-    def __init__(self) -> None:
-        self.n = 0
-        event.listen(db.engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args) -> None:
-        self.n += 1
-
-
-def timed(client, counter: QueryCounter, url: str, runs: int) -> tuple[float, int, int]:
-    """Median seconds, queries of one request, size."""
-    client.get(url)
-    times = []
-    queries = size = 0
-    for _ in range(runs):
-        before = counter.n
-        started = time.perf_counter()
-        response = client.get(url)
-        body = response.get_data()
-        times.append(time.perf_counter() - started)
-        queries = counter.n - before
-        assert response.status_code == 200, (url, response.status_code)
-        size = len(body)
-    return statistics.median(times), queries, size
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--schools", type=int, default=30)
     parser.add_argument("--responses", type=int, default=30_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument(
-        "--database-url",
-        help="run on this database instead of a temporary SQLite file; EVERY TABLE IN IT "
-        "IS DROPPED first",
-    )
+    add_database_argument(parser)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="proforient-bench-reports-"))
-    url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
-    try:
-        app = create_app(
-            {
-                "SECRET_KEY": "bench",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "WTF_CSRF_ENABLED": False,
-                "UPLOAD_FOLDER": str(folder / "uploads"),
-            }
+    with bench_app("reports", args.database_url) as (app, _folder):
+        started = time.perf_counter()
+        ids = build(args.schools, args.responses, random.Random(2026))
+        print(
+            f"Built {args.schools} schools, 600 events, 900 participation rows and "
+            f"{args.responses:,} responses in {time.perf_counter() - started:.1f} s"
         )
-        with app.app_context():
-            if args.database_url:
-                db.drop_all()
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            upgrade()
-            started = time.perf_counter()
-            ids = build(args.schools, args.responses, random.Random(2026))
-            print(
-                f"Built {args.schools} schools, 600 events, 900 participation rows and "
-                f"{args.responses:,} responses in {time.perf_counter() - started:.1f} s"
-            )
-            counter = QueryCounter()
-            runs = []
-            for _ in range(args.runs):
-                before = counter.n
-                t = time.perf_counter()
-                indicator_table(YEAR)
-                runs.append(time.perf_counter() - t)
-            table_service = (statistics.median(runs), counter.n - before)
-            db.session.remove()
+        counter = QueryCounter()
+        runs = []
+        for _ in range(args.runs):
+            before = counter.n
+            t = time.perf_counter()
+            indicator_table(YEAR)
+            runs.append(time.perf_counter() - t)
+        table_service = (statistics.median(runs), counter.n - before)
+        db.session.remove()
 
-            client = app.test_client()
-            response = client.post("/login", data={"login": "bench", "password": PASSWORD})
-            assert response.status_code == 302, "login failed"
-            print(f"\nMedian of {args.runs} runs:")
-            print(f"{'what':<34} {'seconds':>8} {'queries':>8} {'size':>9}")
-            print(
-                f"{'indicator table (service)':<34} {table_service[0]:>8.3f} {table_service[1]:>8}"
-            )
-            rows = [
-                ("indicator table page", f"/reports/indicators?year={YEAR}", args.runs),
-                ("indicator table XLSX", f"/reports/indicators.xlsx?year={YEAR}", args.runs),
-                ("one school's PDF", f"/reports/schools/{ids[0]}.pdf?year={YEAR}", args.runs),
-                ("district PDF", f"/reports/district.pdf?year={YEAR}", args.runs),
-                (f"print-all ZIP ({len(ids) + 1} PDFs)", f"/reports/schools.zip?year={YEAR}", 1),
-            ]
-            for label, path, n in rows:
-                seconds, queries, size = timed(client, counter, path, n)
-                print(f"{label:<34} {seconds:>8.3f} {queries:>8} {size / 1024:>7.0f}KB")
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"\nPeak RSS of this process: {rss:.0f} MB")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        client = signed_in_client(app)
+        print(f"\nMedian of {args.runs} runs:")
+        print(f"{'what':<34} {'seconds':>8} {'queries':>8} {'size':>9}")
+        print(f"{'indicator table (service)':<34} {table_service[0]:>8.3f} {table_service[1]:>8}")
+        rows = [
+            ("indicator table page", f"/reports/indicators?year={YEAR}", args.runs),
+            ("indicator table XLSX", f"/reports/indicators.xlsx?year={YEAR}", args.runs),
+            ("one school's PDF", f"/reports/schools/{ids[0]}.pdf?year={YEAR}", args.runs),
+            ("district PDF", f"/reports/district.pdf?year={YEAR}", args.runs),
+            (f"print-all ZIP ({len(ids) + 1} PDFs)", f"/reports/schools.zip?year={YEAR}", 1),
+        ]
+        for label, path, n in rows:
+            t = timed(client, path, n, counter)
+            print(f"{label:<34} {t.median:>8.3f} {t.queries:>8} {t.size / 1024:>7.0f}KB")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nPeak RSS of this process: {rss:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -19,30 +19,20 @@ import argparse
 import random
 import resource
 import secrets
-import shutil
-import statistics
-import sys
-import tempfile
 import time
 from datetime import date, datetime
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from harness import add_database_argument, add_department_user, bench_app, signed_in_client, timed
+from sqlalchemy import select, text
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import select, text  # noqa: E402
+from proforient.extensions import db
+from proforient.schools import demo as schools_demo
+from proforient.schools.models import Enrolment, School
+from proforient.surveys import defaults
+from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire
+from proforient.surveys.submission import build_spec, new_token
+from proforient.surveys.tallies import rebuild_tallies
 
-from proforient import create_app  # noqa: E402
-from proforient.auth.models import Role, User  # noqa: E402
-from proforient.extensions import db  # noqa: E402
-from proforient.schools import demo as schools_demo  # noqa: E402
-from proforient.schools.models import Enrolment, School  # noqa: E402
-from proforient.surveys import defaults  # noqa: E402
-from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire  # noqa: E402
-from proforient.surveys.submission import build_spec, new_token  # noqa: E402
-from proforient.surveys.tallies import rebuild_tallies  # noqa: E402
-
-PASSWORD = "bench-password-1"
 CHUNK = 5000
 TEXTS = [
     "Больше экскурсий на предприятия",
@@ -56,9 +46,7 @@ TEXTS = [
 def setup(app) -> tuple[int, list[int]]:
     """Schools, a department user and a campaign; returns (campaign id, school ids)."""
     schools_demo.load()
-    user = User(login="bench", full_name="Бенчмарк", role=Role.DEPARTMENT, school_id=None)
-    user.set_password(PASSWORD)
-    db.session.add(user)
+    add_department_user()
     questionnaire = db.session.scalar(
         select(Questionnaire).where(Questionnaire.title == defaults.STUDENTS_TITLE)
     )
@@ -182,21 +170,6 @@ def recount(campaign_id: int) -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
-def timed(client, url: str, runs: int) -> tuple[float, float, int]:
-    """Median and max seconds of `runs` requests. There is no cache to warm or to miss:
-    every request sums the tallies kept at submission, as a fresh worker process would."""
-    client.get(url)  # templates compiled, database pages in the OS cache
-    times = []
-    size = 0
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-        size = len(response.get_data())
-    return statistics.median(times), max(times), size
-
-
 def explain(campaign_id: int) -> list[str]:
     """Query plans of the tally aggregation and of the response counts."""
     plans = []
@@ -220,58 +193,36 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
-    parser.add_argument(
-        "--database-url",
-        help="run on this database instead of a temporary SQLite file (e.g. PostgreSQL); "
-        "EVERY TABLE IN IT IS DROPPED first",
-    )
+    add_database_argument(parser)
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="proforient-bench-"))
-    url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
-    try:
-        app = create_app(
-            {
-                "SECRET_KEY": "bench",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "WTF_CSRF_ENABLED": False,
-                "UPLOAD_FOLDER": str(folder / "uploads"),
-            }
-        )
-        with app.app_context():
-            if args.database_url:
-                db.drop_all()
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            upgrade()
-            campaign_id, school_ids = setup(app)
-            seconds = fill(campaign_id, school_ids, args.responses)
-            recount_seconds, tally_rows = recount(campaign_id)
-            answers = db.session.scalar(text("SELECT count(*) FROM answer"))
-            # The school with most responses: the worst case for a school page.
-            school_id, school_n = db.session.execute(
-                text(
-                    "SELECT school_id, count(*) FROM response WHERE campaign_id = :c "
-                    "GROUP BY school_id ORDER BY 2 DESC LIMIT 1"
-                ),
-                {"c": campaign_id},
-            ).one()
-            plan = explain(campaign_id)
-            if db.engine.dialect.name == "postgresql":
-                size_mb = db.session.scalar(text("SELECT pg_database_size(current_database())"))
-                size_mb /= 2**20
-            else:
-                size_mb = (folder / "bench.sqlite3").stat().st_size / 2**20
-            db.session.remove()
+    with bench_app("results", args.database_url, keep=args.keep) as (app, folder):
+        campaign_id, school_ids = setup(app)
+        seconds = fill(campaign_id, school_ids, args.responses)
+        recount_seconds, tally_rows = recount(campaign_id)
+        answers = db.session.scalar(text("SELECT count(*) FROM answer"))
+        # The school with most responses: the worst case for a school page.
+        school_id, school_n = db.session.execute(
+            text(
+                "SELECT school_id, count(*) FROM response WHERE campaign_id = :c "
+                "GROUP BY school_id ORDER BY 2 DESC LIMIT 1"
+            ),
+            {"c": campaign_id},
+        ).one()
+        plan = explain(campaign_id)
+        if db.engine.dialect.name == "postgresql":
+            size_mb = db.session.scalar(text("SELECT pg_database_size(current_database())"))
+            size_mb /= 2**20
+        else:
+            size_mb = (folder / "bench.sqlite3").stat().st_size / 2**20
+        db.session.remove()
         print(
             f"Filled {args.responses:,} responses ({answers:,} answer rows) "
             f"in {seconds:.1f} s; tallies rebuilt ({tally_rows:,} rows) in "
             f"{recount_seconds:.1f} s; database {size_mb:.0f} MB"
         )
 
-        client = app.test_client()
-        response = client.post("/login", data={"login": "bench", "password": PASSWORD})
-        assert response.status_code == 302, "login failed"
+        client = signed_in_client(app)
         base = f"/surveys/campaigns/{campaign_id}/results"
         pages = [
             ("district results page", base),
@@ -284,9 +235,12 @@ def main() -> None:
         print(f"{'page':<36} {'median':>7} {'max':>7} {'size':>7}")
         worst = 0.0
         for label, url in pages:
-            median, top, size = timed(client, url, args.runs)
-            worst = max(worst, median)
-            print(f"{label:<36} {median * 1000:>7.0f} {top * 1000:>7.0f} {size / 1024:>5.0f}KB")
+            t = timed(client, url, args.runs)
+            worst = max(worst, t.median)
+            print(
+                f"{label:<36} {t.median * 1000:>7.0f} {t.worst * 1000:>7.0f} "
+                f"{t.size / 1024:>5.0f}KB"
+            )
         # Row-by-row exports of every response: one run each (they read in chunks).
         for label, url in (
             ("responses CSV (all schools)", f"{base}/responses.csv"),
@@ -309,11 +263,6 @@ def main() -> None:
         print(f"\nPeak RSS of this process: {rss:.0f} MB")
         verdict = "OK" if worst < 0.5 else "SLOW"
         print(f"Target < 500 ms per page (median): {verdict}")
-    finally:
-        if args.keep:
-            print(f"Database kept in {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -8,41 +8,11 @@ from proforient.extensions import db
 from proforient.monitoring import indicators, services
 from proforient.monitoring.models import PeriodKind, Status
 from tests.factories import make_school, make_user
+from tests.support.monitoring import graduates_form as graduates
+from tests.support.monitoring import monitoring_form as monitoring
 from tests.support.queries import count_queries
 
 YEAR = 2025
-
-
-def monitoring(school, status=Status.SUBMITTED, year=YEAR, **values):
-    data = {
-        "program_names": "А\nБ",
-        "sites_municipal": 1,
-        "sites_regional": 0,
-        "sites_federal": 1,
-        "minors_employed": 10,
-        "minors_employed_orphans": 1,
-        "minors_employed_registered": 2,
-        "incentive_measures": 3,
-        "children_rewarded": 5,
-        "profminimum_level": "basic",
-        "summary": "Итоги",
-        **values,
-    }
-    report = services.save_monitoring(None, school, year, data)
-    report.status = status
-    return report
-
-
-def graduates(school, status=Status.SUBMITTED, year=YEAR, scale=1):
-    values = services.empty_graduate_values()
-    values[9]["graduates"] = (10 * scale, 1 * scale, 2 * scale)
-    values[9]["school10_own"] = (6 * scale, 0, 1 * scale)
-    values[9]["spo_workers"] = (4 * scale, 1 * scale, 1 * scale)
-    values[11]["graduates"] = (5 * scale, 0, 0)
-    values[11]["vuz_budget"] = (5 * scale, 0, 0)
-    report = services.save_graduates(None, school, year, values)
-    report.status = status
-    return report
 
 
 def district():

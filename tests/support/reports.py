@@ -15,6 +15,7 @@ from proforient.monitoring.models import PeriodKind, Status
 from tests.factories import make_school
 from tests.support.agreements import make_agreement, make_partner
 from tests.support.events import make_event, make_participation, seed_reference
+from tests.support.monitoring import graduates_form, monitoring_form
 from tests.support.survey_results import Survey, make_survey
 
 YEAR = 2025
@@ -35,38 +36,6 @@ class District:
 
 def per_grade(n: int) -> dict[int, int]:
     return {g: n for g in range(1, 12)}
-
-
-def monitoring_form(school, year=YEAR, status=Status.SUBMITTED, **values):
-    data = {
-        "program_names": "Программа А\nПрограмма Б",
-        "sites_municipal": 1,
-        "sites_regional": 0,
-        "sites_federal": 1,
-        "minors_employed": 10,
-        "minors_employed_orphans": 1,
-        "minors_employed_registered": 2,
-        "incentive_measures": 3,
-        "children_rewarded": 5,
-        "profminimum_level": "basic",
-        "summary": "Итоги",
-        **values,
-    }
-    report = monitoring.save_monitoring(None, school, year, data)
-    report.status = status
-    return report
-
-
-def graduates_form(school, year=YEAR):
-    values = monitoring.empty_graduate_values()
-    values[9]["graduates"] = (10, 1, 2)
-    values[9]["school10_own"] = (6, 0, 1)
-    values[9]["spo_workers"] = (4, 1, 1)
-    values[11]["graduates"] = (5, 0, 0)
-    values[11]["vuz_budget"] = (5, 0, 0)
-    report = monitoring.save_graduates(None, school, year, values)
-    report.status = Status.SUBMITTED
-    return report
 
 
 def build_district() -> District:
