@@ -23,7 +23,7 @@ def _read_password() -> str:
 
 @users_cli.command("create")
 @click.argument("login")
-@click.option("--role", type=click.Choice([Role.DEPARTMENT, Role.SCHOOL]), required=True)
+@click.option("--role", type=click.Choice(Role.codes()), required=True)
 @click.option("--school", "school_id", type=int, help="School id (required for --role school).")
 @click.option("--name", "full_name", default="", help="Full name.")
 def create_command(login: str, role: str, school_id: int | None, full_name: str):

@@ -62,7 +62,7 @@ class UserForm(BaseForm):
     full_name = StringField(
         "ФИО", validators=[DataRequired("Введите ФИО."), Length(max=200, message="Слишком длинно.")]
     )
-    role = SelectField("Роль", choices=Role.CHOICES)
+    role = SelectField("Роль", choices=Role.choices())
     school_id = SelectField("Образовательная организация")
 
     def __init__(self, *args, editing: User | None = None, **kwargs):

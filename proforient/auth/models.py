@@ -9,16 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from proforient.core.audit import Audited
+from proforient.core.choices import Choices
 from proforient.core.timeutil import utcnow
 from proforient.extensions import db
 
 
-class Role:
-    DEPARTMENT = "department"
-    SCHOOL = "school"
-
-    LABELS = {DEPARTMENT: "Отдел образования", SCHOOL: "Ответственный ОО"}
-    CHOICES = list(LABELS.items())
+class Role(Choices):
+    DEPARTMENT = "department", "Отдел образования"
+    SCHOOL = "school", "Ответственный ОО"
 
 
 def new_session_token() -> str:
@@ -34,10 +32,11 @@ class User(Audited, UserMixin, db.Model):
     __audit_exclude__ = ("session_token", "last_login_at")
     __audit_secret__ = ("password_hash",)
     __table_args__ = (
-        CheckConstraint("role IN ('department', 'school')", name="role_known"),
+        Role.check_constraint("role", name="role_known"),
         # A coordinator always belongs to a school; the department belongs to none.
         CheckConstraint(
-            "(role = 'school' AND school_id IS NOT NULL) OR role = 'department'",
+            f"(role = '{Role.SCHOOL.value}' AND school_id IS NOT NULL) "
+            f"OR role = '{Role.DEPARTMENT.value}'",
             name="coordinator_has_school",
         ),
     )
@@ -78,7 +77,7 @@ class User(Audited, UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return Role.LABELS.get(self.role, self.role)
+        return Role.label_of(self.role)
 
     def get_id(self) -> str:
         # What Flask-Login keeps in the session and in the remember-me cookie.

@@ -59,7 +59,7 @@ def monitoring_workbook(year: int) -> Workbook:
 
 
 def _status(report) -> str:
-    return Status.LABELS[report.status if report is not None else Status.NOT_STARTED]
+    return (Status(report.status) if report is not None else Status.NOT_STARTED).label
 
 
 def _sum_column(rows: list[list], col: int) -> int:
@@ -70,7 +70,7 @@ def _monitoring_sheet(wb: Workbook, year: int) -> None:
     ws = wb.create_sheet("Мониторинг ОО")
     rows = []
     table = services.monitoring_table(year)
-    levels = dict.fromkeys(ProfminimumLevel.LABELS, 0)
+    levels = dict.fromkeys(ProfminimumLevel, 0)
     for n, (school, r) in enumerate(table, start=1):
         head = [n, school.short_name, _status(r)]
         if r is None or r.status != Status.SUBMITTED:
@@ -101,9 +101,7 @@ def _monitoring_sheet(wb: Workbook, year: int) -> None:
     numbers = {4, *range(6, 15)}  # the columns that hold counts
     total = [_sum_column(rows, c) if c in numbers else None for c in range(len(MONITORING_HEADER))]
     total[1] = f"Итого (отправили {submitted} из {len(table)})"
-    total[15] = ", ".join(
-        f"{label}: {levels[code]}" for code, label in ProfminimumLevel.LABELS.items()
-    )
+    total[15] = ", ".join(f"{label}: {levels[code]}" for code, label in ProfminimumLevel.choices())
     write_table(
         ws,
         MONITORING_HEADER,

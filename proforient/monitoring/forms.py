@@ -65,7 +65,7 @@ def _count(label: str, maximum: int, description: str = "") -> CountField:
 
 
 class PeriodForm(BaseForm):
-    kind = SelectField("Форма", choices=PeriodKind.CHOICES, validate_choice=False)
+    kind = SelectField("Форма", choices=PeriodKind.choices(), validate_choice=False)
     year = SelectField("Учебный год", coerce=_int_or_none, validate_choice=False)
     opens_on = RuDateField(
         "Начало приёма",
@@ -83,7 +83,7 @@ class PeriodForm(BaseForm):
         self.year.choices = year_choices()
 
     def validate_kind(self, field):
-        if field.data not in PeriodKind.LABELS:
+        if field.data not in PeriodKind.codes():
             raise ValidationError("Выберите форму из списка.")
 
     def validate_year(self, field):
@@ -157,7 +157,7 @@ class MonitoringReportForm(BaseForm):
     children_rewarded = _count("Поощрено детей (чел.)", 10000)
     profminimum_level = SelectField(
         "Уровень реализации профминимума",
-        choices=[("", "— не выбран —"), *ProfminimumLevel.CHOICES],
+        choices=[("", "— не выбран —"), *ProfminimumLevel.choices()],
         validate_choice=False,  # empty is fine in a draft; checked below in Russian
     )
     summary = TextAreaField(
@@ -167,7 +167,7 @@ class MonitoringReportForm(BaseForm):
     )
 
     def validate_profminimum_level(self, field):
-        if field.data and field.data not in ProfminimumLevel.LABELS:
+        if field.data and field.data not in ProfminimumLevel.codes():
             raise ValidationError("Выберите уровень из списка.")
 
     def _not_above_employed(self, field, what: str):

@@ -13,19 +13,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from proforient.core.audit import Audited
+from proforient.core.choices import Choices
 from proforient.core.timeutil import academic_year_label, utcnow
 from proforient.extensions import db
 
 
-class PeriodKind:
-    MONITORING = "monitoring"
-    GRADUATES = "graduates"
-
-    LABELS = {
-        MONITORING: "Мониторинг ОО",
-        GRADUATES: "Трудоустройство выпускников",
-    }
-    CHOICES = list(LABELS.items())
+class PeriodKind(Choices):
+    MONITORING = "monitoring", "Мониторинг ОО"
+    GRADUATES = "graduates", "Трудоустройство выпускников"
 
     @staticmethod
     def default_dates(kind: str, year: int) -> tuple[date, date]:
@@ -36,45 +31,30 @@ class PeriodKind:
         return date(year + 1, 4, 1), date(year + 1, 5, 31)
 
 
-class Status:
-    NOT_STARTED = "not_started"  # never stored: no row means the school has not started
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
+class Status(Choices):
+    """Where a school's form stands, in the order the department's tabs show them; `badge`
+    is its CSS class. NOT_STARTED is never stored: no row means the school has not started."""
 
-    STORED = (DRAFT, SUBMITTED, RETURNED)
-    ALL = (NOT_STARTED, DRAFT, RETURNED, SUBMITTED)
-    LABELS = {
-        NOT_STARTED: "не начата",
-        DRAFT: "черновик",
-        SUBMITTED: "отправлена",
-        RETURNED: "возвращена",
-    }
-    BADGES = {
-        NOT_STARTED: "badge-muted",
-        DRAFT: "badge-warn",
-        SUBMITTED: "badge-ok",
-        RETURNED: "badge-bad",
-    }
+    badge: str
+
+    def __init__(self, code: str, label: str, badge: str):
+        self.badge = badge
+
+    NOT_STARTED = "not_started", "не начата", "badge-muted"
+    DRAFT = "draft", "черновик", "badge-warn"
+    RETURNED = "returned", "возвращена", "badge-bad"
+    SUBMITTED = "submitted", "отправлена", "badge-ok"
+
+    @classmethod
+    def stored(cls) -> tuple["Status", ...]:
+        """The states a form row can hold."""
+        return (cls.DRAFT, cls.SUBMITTED, cls.RETURNED)
 
 
-class ProfminimumLevel:
-    BASIC = "basic"
-    MAIN = "main"
-    ADVANCED = "advanced"
-
-    LABELS = {BASIC: "базовый", MAIN: "основной", ADVANCED: "продвинутый"}
-    CHOICES = list(LABELS.items())
-
-
-class SiteLevel:
-    """Innovation sites are counted per level: one school may hold several."""
-
-    LABELS = {
-        "municipal": "муниципальный",
-        "regional": "региональный",
-        "federal": "федеральный",
-    }
+class ProfminimumLevel(Choices):
+    BASIC = "basic", "базовый"
+    MAIN = "main", "основной"
+    ADVANCED = "advanced", "продвинутый"
 
 
 # Graduate destination categories (questionnaires.md, «Graduate destinations»). The codes
@@ -125,7 +105,7 @@ class ReportingPeriod(Audited, db.Model):
     __tablename__ = "reporting_period"
     __table_args__ = (
         UniqueConstraint("kind", "year"),
-        CheckConstraint("kind IN ('monitoring', 'graduates')", name="kind_known"),
+        PeriodKind.check_constraint("kind", name="kind_known"),
         CheckConstraint("opens_on <= closes_on", name="dates_ordered"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
     )
@@ -145,7 +125,7 @@ class ReportingPeriod(Audited, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return PeriodKind.LABELS.get(self.kind, self.kind)
+        return PeriodKind.label_of(self.kind)
 
     def state(self, today: date) -> str:
         """upcoming / open / closed, from the dates (never stored)."""
@@ -189,7 +169,7 @@ class SubmissionMixin:
 
     @property
     def status_label(self) -> str:
-        return Status.LABELS.get(self.status, self.status)
+        return Status.label_of(self.status)
 
     def _describe(self, what: str) -> str:
         school = self.school.short_name if self.school is not None else f"ОО № {self.school_id}"
@@ -197,7 +177,7 @@ class SubmissionMixin:
 
 
 def _status_check() -> CheckConstraint:
-    return CheckConstraint("status IN ('draft', 'submitted', 'returned')", name="status_known")
+    return Status.check_constraint("status", name="status_known", only=Status.stored())
 
 
 class MonitoringReport(SubmissionMixin, Audited, db.Model):
@@ -221,9 +201,7 @@ class MonitoringReport(SubmissionMixin, Audited, db.Model):
         CheckConstraint(
             "minors_employed_registered <= minors_employed", name="registered_le_employed"
         ),
-        CheckConstraint(
-            "profminimum_level IN ('basic', 'main', 'advanced')", name="profminimum_known"
-        ),
+        ProfminimumLevel.check_constraint("profminimum_level", name="profminimum_known"),
     )
 
     # Indicator 1: one program per line; the count is derived from the lines on save.
@@ -256,7 +234,7 @@ class MonitoringReport(SubmissionMixin, Audited, db.Model):
 
     @property
     def profminimum_label(self) -> str:
-        return ProfminimumLevel.LABELS.get(self.profminimum_level or "", "")
+        return ProfminimumLevel.label_of(self.profminimum_level)
 
     @property
     def program_list(self) -> list[str]:

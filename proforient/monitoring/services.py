@@ -89,7 +89,7 @@ def period_summaries(today: date) -> list[PeriodSummary]:
             counts.setdefault((kind, year), {})[status] = n
     out = []
     for p in periods:
-        c = {s: counts.get((p.kind, p.year), {}).get(s, 0) for s in Status.STORED}
+        c = {s: counts.get((p.kind, p.year), {}).get(s, 0) for s in Status.stored()}
         c[Status.NOT_STARTED] = max(schools - sum(c.values()), 0)
         out.append(PeriodSummary(p, p.state(today), c, schools))
     return out
@@ -107,11 +107,11 @@ class SchoolState:
 
     @property
     def label(self) -> str:
-        return Status.LABELS[self.status]
+        return Status(self.status).label
 
     @property
     def badge(self) -> str:
-        return Status.BADGES[self.status]
+        return Status(self.status).badge
 
 
 def school_states(kind: str, year: int, status: str | None = None) -> list[SchoolState]:
@@ -133,7 +133,7 @@ def school_states(kind: str, year: int, status: str | None = None) -> list[Schoo
     )
     if status == Status.NOT_STARTED:
         stmt = stmt.where(model.id.is_(None))
-    elif status in Status.STORED:
+    elif status in Status.stored():
         stmt = stmt.where(model.status == status)
     return [
         SchoolState(

@@ -19,9 +19,7 @@ from proforient.monitoring.models import (
     GRADUATE_COLUMNS,
     GRADUATE_GRADES,
     PeriodKind,
-    ProfminimumLevel,
     ReportingPeriod,
-    SiteLevel,
     Status,
 )
 from proforient.schools.models import School
@@ -66,7 +64,7 @@ def period_new():
     form = PeriodForm()
     if request.method == "GET":
         form.kind.data = request.args.get("kind", PeriodKind.MONITORING)
-        if form.kind.data not in PeriodKind.LABELS:
+        if form.kind.data not in PeriodKind.codes():
             form.kind.data = PeriodKind.MONITORING
     if form.validate_on_submit():
         opens_on, closes_on = form.dates()
@@ -105,10 +103,10 @@ def period_edit(period_id: int):
 def period_detail(period_id: int):
     period = db.get_or_404(ReportingPeriod, period_id)
     status = request.args.get("status") or None
-    if status not in Status.ALL:
+    if status not in Status.codes():
         status = None
     everyone = services.school_states(period.kind, period.year)
-    counts = {s: 0 for s in Status.ALL}
+    counts = dict.fromkeys(Status, 0)
     for row in everyone:
         counts[row.status] += 1
     rows = [r for r in everyone if status is None or r.status == status]
@@ -232,8 +230,6 @@ def monitoring_form(school_id: int, year: int):
         blocked=blocked,
         editing=editing,
         form=form,
-        levels=ProfminimumLevel.LABELS,
-        site_levels=SiteLevel.LABELS,
     )
 
 
