@@ -57,34 +57,41 @@ class ProfminimumLevel(Choices):
     ADVANCED = "advanced", "продвинутый"
 
 
-# Graduate destination categories (questionnaires.md, «Graduate destinations»). The codes
-# are stored; the labels may be reworded freely.
+class Grade9Destination(Choices):
+    """Where 9th-grade graduates went. The codes are stored; the labels may be reworded."""
+
+    SCHOOL10_OWN = "school10_own", "10 класс своей школы"
+    SCHOOL10_OTHER = "school10_other", "10 класс другой школы"
+    SPO_SPECIALISTS = "spo_specialists", "СПО (программы подготовки специалистов среднего звена)"
+    SPO_WORKERS = "spo_workers", "СПО (программы подготовки квалифицированных рабочих)"
+    VOCATIONAL = "vocational", "Профессиональное обучение, курсы"
+    EMPLOYED = "employed", "Работают"
+    IDLE = "idle", "Не учатся и не работают"
+    REPEAT = "repeat", "Оставлены на повторное обучение / без аттестата"
+    MOVED = "moved", "Выбыли за пределы округа"
+    OTHER = "other", "Иное"
+
+
+class Grade11Destination(Choices):
+    """Where 11th-grade graduates went. The codes are stored; the labels may be reworded."""
+
+    VUZ_BUDGET = "vuz_budget", "Вуз (бюджет)"
+    VUZ_PAID = "vuz_paid", "Вуз (платно)"
+    VUZ_TARGET = "vuz_target", "Вуз (целевое обучение)"
+    SPO = "spo", "СПО"
+    COURSES = "courses", "Курсы"
+    EMPLOYED = "employed", "Работают (в т. ч. ИП, самозанятые)"
+    ARMY = "army", "Служба в армии"
+    PARENTAL_LEAVE = "parental_leave", "Отпуск по уходу за ребёнком"
+    IDLE = "idle", "Не учатся и не работают"
+    MOVED = "moved", "Выбыли за пределы округа"
+    OTHER = "other", "Иное"
+
+
+# The destination categories of each grade as (code, label) rows, in the form's order.
 GRADUATE_CATEGORIES: dict[int, list[tuple[str, str]]] = {
-    9: [
-        ("school10_own", "10 класс своей школы"),
-        ("school10_other", "10 класс другой школы"),
-        ("spo_specialists", "СПО (программы подготовки специалистов среднего звена)"),
-        ("spo_workers", "СПО (программы подготовки квалифицированных рабочих)"),
-        ("vocational", "Профессиональное обучение, курсы"),
-        ("employed", "Работают"),
-        ("idle", "Не учатся и не работают"),
-        ("repeat", "Оставлены на повторное обучение / без аттестата"),
-        ("moved", "Выбыли за пределы округа"),
-        ("other", "Иное"),
-    ],
-    11: [
-        ("vuz_budget", "Вуз (бюджет)"),
-        ("vuz_paid", "Вуз (платно)"),
-        ("vuz_target", "Вуз (целевое обучение)"),
-        ("spo", "СПО"),
-        ("courses", "Курсы"),
-        ("employed", "Работают (в т. ч. ИП, самозанятые)"),
-        ("army", "Служба в армии"),
-        ("parental_leave", "Отпуск по уходу за ребёнком"),
-        ("idle", "Не учатся и не работают"),
-        ("moved", "Выбыли за пределы округа"),
-        ("other", "Иное"),
-    ],
+    9: Grade9Destination.choices(),
+    11: Grade11Destination.choices(),
 }
 GRADUATE_GRADES = (9, 11)
 # The three numbers kept for every row: all graduates, of them orphans, of them ОВЗ.
