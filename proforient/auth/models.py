@@ -1,10 +1,11 @@
 import secrets
 from datetime import datetime
 from hmac import compare_digest
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -13,10 +14,20 @@ from proforient.core.choices import Choices
 from proforient.core.timeutil import utcnow
 from proforient.extensions import db
 
+if TYPE_CHECKING:
+    from proforient.schools.models import School
+
 
 class Role(Choices):
     DEPARTMENT = "department", "Отдел образования"
     SCHOOL = "school", "Ответственный ОО"
+
+
+def school_table() -> Table:
+    """The schools' table, named rather than imported: every feature, schools included,
+    imports auth for its roles, so auth knows a school only as the row its users point at
+    (`id`, `short_name`, `active`)."""
+    return db.metadata.tables["school"]
 
 
 def new_session_token() -> str:
@@ -59,7 +70,7 @@ class User(Audited, UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    school = relationship("School", back_populates="users")
+    school: Mapped["School | None"] = relationship("School", back_populates="users")
 
     def __repr__(self) -> str:
         return f"<User {self.login}>"

@@ -8,6 +8,7 @@ the children graduated in.
 """
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -16,6 +17,10 @@ from proforient.core.audit import Audited
 from proforient.core.choices import Choices
 from proforient.core.timeutil import academic_year_label, utcnow
 from proforient.extensions import db
+
+if TYPE_CHECKING:
+    from proforient.auth.models import User
+    from proforient.schools.models import School
 
 
 class PeriodKind(Choices):
@@ -163,15 +168,15 @@ class SubmissionMixin:
     return_comment: Mapped[str] = mapped_column(Text, default="")
 
     @declared_attr
-    def school(cls):
+    def school(cls) -> Mapped["School"]:
         return relationship("School")
 
     @declared_attr
-    def submitted_by(cls):
+    def submitted_by(cls) -> Mapped["User | None"]:
         return relationship("User", foreign_keys=f"{cls.__name__}.submitted_by_id")
 
     @declared_attr
-    def returned_by(cls):
+    def returned_by(cls) -> Mapped["User | None"]:
         return relationship("User", foreign_keys=f"{cls.__name__}.returned_by_id")
 
     @property
@@ -263,13 +268,13 @@ class GraduateReport(SubmissionMixin, Audited, db.Model):
     __tablename__ = "graduate_report"
     __table_args__ = (UniqueConstraint("school_id", "year"), _status_check())
 
-    cohorts = relationship(
+    cohorts: Mapped[list["GraduateCohort"]] = relationship(
         "GraduateCohort",
         back_populates="report",
         cascade="all, delete-orphan",
         order_by="GraduateCohort.grade",
     )
-    destinations = relationship(
+    destinations: Mapped[list["GraduateDestination"]] = relationship(
         "GraduateDestination", back_populates="report", cascade="all, delete-orphan"
     )
 
@@ -305,7 +310,7 @@ class GraduateCohort(_Counts, db.Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("graduate_report.id", ondelete="CASCADE"))
     grade: Mapped[int]
 
-    report = relationship("GraduateReport", back_populates="cohorts")
+    report: Mapped["GraduateReport"] = relationship("GraduateReport", back_populates="cohorts")
 
     def __repr__(self) -> str:
         return f"<GraduateCohort report={self.report_id} grade={self.grade}: {self.total}>"
@@ -322,7 +327,7 @@ class GraduateDestination(_Counts, db.Model):
     grade: Mapped[int]
     category: Mapped[str] = mapped_column(String(32))
 
-    report = relationship("GraduateReport", back_populates="destinations")
+    report: Mapped["GraduateReport"] = relationship("GraduateReport", back_populates="destinations")
 
     def __repr__(self) -> str:
         return (

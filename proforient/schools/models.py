@@ -1,4 +1,5 @@
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -6,6 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from proforient.core.audit import Audited
 from proforient.core.choices import Choices
 from proforient.extensions import db
+
+if TYPE_CHECKING:
+    from proforient.auth.models import User
 
 GRADES = range(1, 12)
 
@@ -48,7 +52,7 @@ class Enrolment(Audited, db.Model):
     grade: Mapped[int]
     students: Mapped[int] = mapped_column(default=0)
 
-    school = relationship("School", back_populates="enrolments")
+    school: Mapped["School"] = relationship("School", back_populates="enrolments")
 
     def __repr__(self) -> str:
         return f"<Enrolment school={self.school_id} grade={self.grade}: {self.students}>"
@@ -70,8 +74,8 @@ class School(Audited, db.Model):
     kind: Mapped[str] = mapped_column(String(64), default=SchoolKind.SOSH)
     active: Mapped[bool] = mapped_column(default=True)
 
-    users = relationship("User", back_populates="school")
-    enrolments = relationship(
+    users: Mapped[list["User"]] = relationship("User", back_populates="school")
+    enrolments: Mapped[list["Enrolment"]] = relationship(
         "Enrolment",
         back_populates="school",
         order_by="Enrolment.grade",
