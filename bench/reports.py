@@ -40,7 +40,8 @@ from proforient.events.models import Event, Level, Participation  # noqa: E402
 from proforient.events.reference import ensure_reference_data, format_by_code  # noqa: E402
 from proforient.extensions import db  # noqa: E402
 from proforient.indicators import indicator_table  # noqa: E402
-from proforient.monitoring import services as monitoring  # noqa: E402
+from proforient.monitoring import operations as monitoring_operations  # noqa: E402
+from proforient.monitoring import rules as monitoring_rules
 from proforient.monitoring.models import PeriodKind, Status  # noqa: E402
 from proforient.partners.models import Partner  # noqa: E402
 from proforient.plan.services import seed_default_items  # noqa: E402
@@ -135,9 +136,9 @@ def build(n_schools: int, responses: int, rng: random.Random) -> list[int]:
 
     # Submitted monitoring and graduate forms for both years.
     for year in (YEAR - 1, YEAR):
-        monitoring.create_period(PeriodKind.MONITORING, year)
+        monitoring_operations.create_period(PeriodKind.MONITORING, year)
         for school in schools:
-            form = monitoring.save_monitoring(
+            form = monitoring_operations.save_monitoring(
                 None,
                 school,
                 year,
@@ -156,13 +157,15 @@ def build(n_schools: int, responses: int, rng: random.Random) -> list[int]:
                 },
             )
             form.status = Status.SUBMITTED
-            values = monitoring.empty_graduate_values()
+            values = monitoring_rules.empty_graduate_values()
             values[9]["graduates"] = (10, 1, 1)
             values[9]["school10_own"] = (6, 0, 1)
             values[9]["spo_workers"] = (4, 1, 0)
             values[11]["graduates"] = (5, 0, 0)
             values[11]["vuz_budget"] = (5, 0, 0)
-            monitoring.save_graduates(None, school, year, values).status = Status.SUBMITTED
+            monitoring_operations.save_graduates(
+                None, school, year, values
+            ).status = Status.SUBMITTED
     seed_default_items()
     db.session.commit()
 

@@ -5,7 +5,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from proforient.extensions import db
-from proforient.monitoring import indicators, services
+from proforient.monitoring import indicators, operations, rules
 from proforient.monitoring.models import PeriodKind, Status
 from tests.factories import make_school, make_user
 from tests.support.queries import count_queries
@@ -28,19 +28,19 @@ def monitoring(school, status=Status.SUBMITTED, year=YEAR, **values):
         "summary": "Итоги",
         **values,
     }
-    report = services.save_monitoring(None, school, year, data)
+    report = operations.save_monitoring(None, school, year, data)
     report.status = status
     return report
 
 
 def graduates(school, status=Status.SUBMITTED, year=YEAR, scale=1):
-    values = services.empty_graduate_values()
+    values = rules.empty_graduate_values()
     values[9]["graduates"] = (10 * scale, 1 * scale, 2 * scale)
     values[9]["school10_own"] = (6 * scale, 0, 1 * scale)
     values[9]["spo_workers"] = (4 * scale, 1 * scale, 1 * scale)
     values[11]["graduates"] = (5 * scale, 0, 0)
     values[11]["vuz_budget"] = (5 * scale, 0, 0)
-    report = services.save_graduates(None, school, year, values)
+    report = operations.save_graduates(None, school, year, values)
     report.status = status
     return report
 
@@ -85,11 +85,11 @@ def test_submitted_graduates_per_school_every_category_present():
     assert len(queries) == 2
     assert set(grads) == {(YEAR, a.id), (YEAR, b.id)}
     g9 = grads[(YEAR, b.id)][9]
-    assert g9[services.COHORT] == (20, 2, 4)
+    assert g9[rules.COHORT] == (20, 2, 4)
     assert g9["school10_own"] == (12, 0, 2)
     assert g9["spo_workers"] == (8, 2, 2)
     assert g9["idle"] == (0, 0, 0)
-    assert grads[(YEAR, a.id)][11][services.COHORT] == (5, 0, 0)
+    assert grads[(YEAR, a.id)][11][rules.COHORT] == (5, 0, 0)
 
 
 def test_query_count_does_not_grow_with_schools():
@@ -117,7 +117,7 @@ def test_first_year_counts_submitted_forms_only():
 def test_export_has_a_row_per_school_and_totals(client, auth):
     a, b, c = district()
     auth.login(make_user("boss", role="department"))
-    services.create_period(PeriodKind.MONITORING, YEAR)
+    operations.create_period(PeriodKind.MONITORING, YEAR)
     db.session.commit()
     r = client.get(f"/monitoring/export/{YEAR}.xlsx")
     assert r.status_code == 200

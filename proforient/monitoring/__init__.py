@@ -10,16 +10,16 @@ def home_panel():
     from flask_login import current_user
 
     from proforient.core.timeutil import local_today
-    from proforient.monitoring import services
+    from proforient.monitoring import queries
     from proforient.monitoring.views import form_url
 
     today = local_today()
     if current_user.is_department:
-        summaries = [s for s in services.period_summaries(today) if s.state == "open"]
+        summaries = [s for s in queries.period_summaries(today) if s.state == "open"]
         return render_template("monitoring/_home_panel.html", summaries=summaries, rows=None)
     if current_user.school_id is None:
         return None
-    rows = services.school_period_rows(current_user.school_id, today)
+    rows = queries.school_period_rows(current_user.school_id, today)
     shown = [r for r in rows if r.state == "open" or r.status == "returned"]
     upcoming = None
     if not shown:

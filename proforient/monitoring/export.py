@@ -20,7 +20,7 @@ from proforient.core.exports import (
 )
 from proforient.core.formatting import fmt_date
 from proforient.core.timeutil import academic_year_label
-from proforient.monitoring import services
+from proforient.monitoring import queries, rules
 from proforient.monitoring.models import (
     GRADUATE_CATEGORIES,
     GRADUATE_COLUMNS,
@@ -69,7 +69,7 @@ def _sum_column(rows: list[list], col: int) -> int:
 def _monitoring_sheet(wb: Workbook, year: int) -> None:
     ws = wb.create_sheet("Мониторинг ОО")
     rows = []
-    table = services.monitoring_table(year)
+    table = queries.monitoring_table(year)
     levels = dict.fromkeys(ProfminimumLevel, 0)
     for n, (school, r) in enumerate(table, start=1):
         head = [n, school.short_name, _status(r)]
@@ -120,7 +120,7 @@ def _graduate_groups() -> list[tuple[int, str, str]]:
     """Column groups in order: (grade, row key, label)."""
     out = []
     for grade in GRADUATE_GRADES:
-        out.append((grade, services.COHORT, "Выпускников всего"))
+        out.append((grade, rules.COHORT, "Выпускников всего"))
         out.extend((grade, code, label) for code, label in GRADUATE_CATEGORIES[grade])
     return out
 
@@ -161,7 +161,7 @@ def _graduates_sheet(wb: Workbook, year: int) -> None:
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
 
-    table = services.graduates_table(year)
+    table = queries.graduates_table(year)
     sums = [0] * (3 * len(groups))
     submitted = 0
     for n, (school, report, values) in enumerate(table, start=1):

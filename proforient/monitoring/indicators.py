@@ -17,7 +17,7 @@ from proforient.monitoring.models import (
     MonitoringReport,
     Status,
 )
-from proforient.monitoring.services import COHORT, GraduateValues, empty_graduate_values
+from proforient.monitoring.rules import COHORT, GraduateValues, empty_graduate_values
 from proforient.schools.models import School
 
 # Graduate destinations grouped as the indicators read them.

@@ -262,7 +262,7 @@ class GraduateReport(SubmissionMixin, Audited, db.Model):
 
     Cell values live in `graduate_cohort` (graduates per grade) and `graduate_destination`
     (one row per grade × category); changes to them are logged on this report by
-    `services.save_graduates` as one audit entry with the changed cells.
+    `operations.save_graduates` as one audit entry with the changed cells.
     """
 
     __tablename__ = "graduate_report"

@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from proforient.events.models import Level
 from proforient.extensions import db
-from proforient.monitoring import services as monitoring
+from proforient.monitoring import operations as monitoring_operations
+from proforient.monitoring import rules as monitoring_rules
 from proforient.monitoring.models import PeriodKind, Status
 from tests.factories import make_school
 from tests.support.agreements import make_agreement, make_partner
@@ -52,19 +53,19 @@ def monitoring_form(school, year=YEAR, status=Status.SUBMITTED, **values):
         "summary": "Итоги",
         **values,
     }
-    report = monitoring.save_monitoring(None, school, year, data)
+    report = monitoring_operations.save_monitoring(None, school, year, data)
     report.status = status
     return report
 
 
 def graduates_form(school, year=YEAR):
-    values = monitoring.empty_graduate_values()
+    values = monitoring_rules.empty_graduate_values()
     values[9]["graduates"] = (10, 1, 2)
     values[9]["school10_own"] = (6, 0, 1)
     values[9]["spo_workers"] = (4, 1, 1)
     values[11]["graduates"] = (5, 0, 0)
     values[11]["vuz_budget"] = (5, 0, 0)
-    report = monitoring.save_graduates(None, school, year, values)
+    report = monitoring_operations.save_graduates(None, school, year, values)
     report.status = Status.SUBMITTED
     return report
 
@@ -126,7 +127,7 @@ def build_district() -> District:
     )
     make_agreement(gone, college, number="99", valid_from=date(2025, 1, 10), indefinite=True)
 
-    monitoring.create_period(PeriodKind.MONITORING, YEAR)
+    monitoring_operations.create_period(PeriodKind.MONITORING, YEAR)
     monitoring_form(a)
     monitoring_form(a, year=YEAR - 1, program_names="Программа А")
     monitoring_form(b, status=Status.DRAFT, minors_employed=100)
