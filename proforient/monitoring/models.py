@@ -193,7 +193,8 @@ def _status_check() -> CheckConstraint:
 
 
 class MonitoringReport(SubmissionMixin, Audited, db.Model):
-    """Monitoring form (indicators 1, 2, 7, 9 of DESIGN §4 and the profminimum level).
+    """Monitoring form (indicators 1, 2, 7 and 9 of docs/indicators.md, and the profminimum
+    level).
 
     Numbers are nullable: a draft may be partly filled; submission requires all of them.
     """
