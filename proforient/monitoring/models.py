@@ -56,6 +56,20 @@ class Status(Choices):
         return (cls.DRAFT, cls.SUBMITTED, cls.RETURNED)
 
 
+class PeriodState(Choices):
+    """Where a period stands on a given day (from its dates, never stored); `badge` is its
+    CSS class."""
+
+    badge: str
+
+    def __init__(self, code: str, label: str, badge: str):
+        self.badge = badge
+
+    UPCOMING = "upcoming", "приём не начался", "badge-muted"
+    OPEN = "open", "идёт приём", "badge-ok"
+    CLOSED = "closed", "приём закрыт", "badge-muted"
+
+
 class ProfminimumLevel(Choices):
     BASIC = "basic", "базовый"
     MAIN = "main", "основной"
@@ -139,16 +153,15 @@ class ReportingPeriod(Audited, db.Model):
     def kind_label(self) -> str:
         return PeriodKind.label_of(self.kind)
 
-    def state(self, today: date) -> str:
-        """upcoming / open / closed, from the dates (never stored)."""
+    def state(self, today: date) -> PeriodState:
         if today < self.opens_on:
-            return "upcoming"
+            return PeriodState.UPCOMING
         if today > self.closes_on:
-            return "closed"
-        return "open"
+            return PeriodState.CLOSED
+        return PeriodState.OPEN
 
     def is_open(self, today: date) -> bool:
-        return self.state(today) == "open"
+        return self.state(today) == PeriodState.OPEN
 
 
 class SubmissionMixin:

@@ -13,6 +13,7 @@ from proforient.monitoring.models import (
     GraduateReport,
     MonitoringReport,
     PeriodKind,
+    PeriodState,
     ReportingPeriod,
     Status,
 )
@@ -33,7 +34,7 @@ def find_period(kind: str, year: int) -> ReportingPeriod | None:
 @dataclass
 class PeriodSummary:
     period: ReportingPeriod
-    state: str  # upcoming / open / closed
+    state: PeriodState
     counts: dict[str, int]  # Status.* (not_started included) -> schools
     schools: int  # active schools
 
@@ -127,7 +128,7 @@ def school_states(kind: str, year: int, status: str | None = None) -> list[Schoo
 @dataclass
 class SchoolPeriodRow:
     period: ReportingPeriod
-    state: str
+    state: PeriodState
     status: str
     report_id: int | None
     submitted_at: datetime | None
@@ -187,9 +188,9 @@ def edit_block_reason(period: ReportingPeriod, report, user, today: date) -> str
             "Если нужно что-то исправить, попросите отдел образования вернуть её на доработку."
         )
     state = period.state(today)
-    if state == "upcoming":
+    if state == PeriodState.UPCOMING:
         return f"Приём форм откроется {period.opens_on:%d.%m.%Y}."
-    if state == "closed":
+    if state == PeriodState.CLOSED:
         return (
             f"Приём форм закрыт {period.closes_on:%d.%m.%Y}. "
             "Если нужно внести изменения, обратитесь в отдел образования."
