@@ -113,12 +113,18 @@ GRADUATE_CATEGORIES: dict[int, list[tuple[str, str]]] = {
     11: Grade11Destination.choices(),
 }
 GRADUATE_GRADES = (9, 11)
-# The three numbers kept for every row: all graduates, of them orphans, of them ОВЗ.
-GRADUATE_COLUMNS = (
-    ("total", "всего"),
-    ("orphans", "дети-сироты"),
-    ("ovz", "ОВЗ"),
-)
+
+
+class GraduateColumn(Choices):
+    """The three numbers kept for every row: all graduates, of them orphans, of them ОВЗ.
+    The codes are the count columns of `graduate_cohort` and `graduate_destination`."""
+
+    TOTAL = "total", "всего"
+    ORPHANS = "orphans", "дети-сироты"
+    OVZ = "ovz", "ОВЗ"
+
+
+GRADUATE_COLUMNS = tuple(GraduateColumn.choices())
 
 
 def category_label(grade: int, code: str) -> str:

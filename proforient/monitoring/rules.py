@@ -9,6 +9,7 @@ from proforient.monitoring.models import (
     GRADUATE_CATEGORIES,
     GRADUATE_COLUMNS,
     GRADUATE_GRADES,
+    GraduateColumn,
     GraduateReport,
     MonitoringReport,
     category_label,
@@ -109,16 +110,10 @@ def row_problems(values: GraduateValues) -> list[Problem]:
     out = []
     for grade in GRADUATE_GRADES:
         for key, (total, orphans, ovz) in values[grade].items():
-            for column, n, who in (("orphans", orphans, "дети-сироты"), ("ovz", ovz, "ОВЗ")):
+            for column, n in ((GraduateColumn.ORPHANS, orphans), (GraduateColumn.OVZ, ovz)):
                 if n > total:
-                    out.append(
-                        Problem(
-                            grade,
-                            key,
-                            column,
-                            f"{row_label(grade, key)}: {who} ({n}) больше, чем всего ({total}).",
-                        )
-                    )
+                    what = f"{row_label(grade, key)}: {column.label} ({n})"
+                    out.append(Problem(grade, key, column, f"{what} больше, чем всего ({total})."))
     return out
 
 
