@@ -38,7 +38,8 @@ from proforient.events.models import Event, Level, Participation
 from proforient.events.reference import ensure_reference_data, format_by_code
 from proforient.extensions import db
 from proforient.indicators import indicator_table
-from proforient.monitoring import services as monitoring
+from proforient.monitoring import operations as monitoring_operations
+from proforient.monitoring import rules as monitoring_rules
 from proforient.monitoring.models import PeriodKind, Status
 from proforient.partners.models import Partner
 from proforient.plan.services import seed_default_items
@@ -130,9 +131,9 @@ def build(n_schools: int, responses: int, rng: random.Random) -> list[int]:
 
     # Submitted monitoring and graduate forms for both years.
     for year in (YEAR - 1, YEAR):
-        monitoring.create_period(PeriodKind.MONITORING, year)
+        monitoring_operations.create_period(PeriodKind.MONITORING, year)
         for school in schools:
-            form = monitoring.save_monitoring(
+            form = monitoring_operations.save_monitoring(
                 None,
                 school,
                 year,
@@ -151,13 +152,15 @@ def build(n_schools: int, responses: int, rng: random.Random) -> list[int]:
                 },
             )
             form.status = Status.SUBMITTED
-            values = monitoring.empty_graduate_values()
+            values = monitoring_rules.empty_graduate_values()
             values[9]["graduates"] = (10, 1, 1)
             values[9]["school10_own"] = (6, 0, 1)
             values[9]["spo_workers"] = (4, 1, 0)
             values[11]["graduates"] = (5, 0, 0)
             values[11]["vuz_budget"] = (5, 0, 0)
-            monitoring.save_graduates(None, school, year, values).status = Status.SUBMITTED
+            monitoring_operations.save_graduates(
+                None, school, year, values
+            ).status = Status.SUBMITTED
     seed_default_items()
     db.session.commit()
 

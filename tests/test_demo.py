@@ -10,7 +10,7 @@ from proforient.core.timeutil import reporting_year
 from proforient.events import indicators as events
 from proforient.extensions import db
 from proforient.monitoring import demo as monitoring_demo
-from proforient.monitoring import services as monitoring
+from proforient.monitoring import queries as monitoring_queries
 from proforient.monitoring.models import PeriodKind, Status
 from proforient.schools.demo import PROFILES, SCHOOLS
 from proforient.schools.models import School
@@ -114,7 +114,7 @@ def _registry_and_forms_follow_the_profiles():
     fell, was = now[ids[FELL]], before[ids[FELL]]
     assert fell.events < was.events and fell.participants < was.participants * 0.6
 
-    forms = monitoring.school_states(PeriodKind.MONITORING, year)
+    forms = monitoring_queries.school_states(PeriodKind.MONITORING, year)
     states = {s.short_name: s.status for s in forms}
     assert states[SMALL] == Status.NOT_STARTED
     assert sum(s == Status.SUBMITTED for s in states.values()) == len(states) - 3

@@ -584,11 +584,11 @@ def test_graduate_form_shows_a_huge_number_back(coordinator_client, school):
     from datetime import timedelta
 
     from proforient.core.timeutil import current_academic_year, local_today
-    from proforient.monitoring import services as monitoring_services
+    from proforient.monitoring import operations as monitoring_operations
 
     year = current_academic_year()
     today = local_today()
-    monitoring_services.create_period("graduates", year, today, today + timedelta(days=5))
+    monitoring_operations.create_period("graduates", year, today, today + timedelta(days=5))
     db.session.commit()
     form = text(coordinator_client.get(f"/monitoring/schools/{school.id}/graduates/{year}"))
     fields = set(re.findall(r'name="(g\d+_\w+)"', form))

@@ -11,7 +11,7 @@ from proforient.core.audit import AuditEvent
 from proforient.core.timeutil import current_academic_year, local_today, reporting_year
 from proforient.extensions import db
 from proforient.monitoring import indicators as monitoring_indicators
-from proforient.monitoring import services
+from proforient.monitoring import operations, queries, rules
 from proforient.monitoring.models import (
     GRADUATE_CATEGORIES,
     GraduateReport,
@@ -47,7 +47,7 @@ def open_period(kind=PeriodKind.MONITORING, year=YEAR, state="open") -> Reportin
         "closed": (today - timedelta(days=60), today - timedelta(days=1)),
         "upcoming": (today + timedelta(days=1), today + timedelta(days=30)),
     }[state]
-    period = services.create_period(kind, year, opens, closes)
+    period = operations.create_period(kind, year, opens, closes)
     db.session.commit()
     return period
 
@@ -88,8 +88,8 @@ def test_period_defaults_are_april_may_and_september(department_client):
     assert r.status_code == 302
     r = department_client.post("/monitoring/periods/new", data={"kind": "graduates", "year": 2025})
     assert r.status_code == 302
-    m = services.find_period(PeriodKind.MONITORING, 2025)
-    g = services.find_period(PeriodKind.GRADUATES, 2025)
+    m = queries.find_period(PeriodKind.MONITORING, 2025)
+    g = queries.find_period(PeriodKind.GRADUATES, 2025)
     assert (m.opens_on, m.closes_on) == (date(2026, 4, 1), date(2026, 5, 31))
     # Graduates of June 2026 (2025/2026) are reported in September 2026.
     assert (g.opens_on, g.closes_on) == (date(2026, 9, 1), date(2026, 9, 30))
@@ -136,8 +136,8 @@ def test_period_page_lists_every_active_school_with_its_state(
     period = open_period()
     make_school("МКОУ ООШ № 14 п. Тоннельного", active=False)
     third = make_school("МБОУ Лицей № 15 с. Кочубеевское")
-    services.save_monitoring(None, school, YEAR, {"summary": "черновик"})
-    report = services.save_monitoring(None, third, YEAR, {})
+    operations.save_monitoring(None, school, YEAR, {"summary": "черновик"})
+    report = operations.save_monitoring(None, third, YEAR, {})
     report.status = Status.SUBMITTED
     db.session.commit()
 
@@ -170,7 +170,7 @@ def test_done_when_full_cycle(client, auth, department_user, coordinator, school
         },
     )
     assert r.status_code == 302
-    period = services.find_period(PeriodKind.MONITORING, year)
+    period = queries.find_period(PeriodKind.MONITORING, year)
     auth.logout()
 
     # The coordinator saves a draft, half filled.
@@ -178,7 +178,7 @@ def test_done_when_full_cycle(client, auth, department_user, coordinator, school
     url = form_url(school, year=year)
     r = client.post(url, data={"minors_employed": "5", "action": "save"})
     assert r.status_code == 302
-    report = services.get_report(PeriodKind.MONITORING, school.id, year)
+    report = queries.get_report(PeriodKind.MONITORING, school.id, year)
     assert report.status == Status.DRAFT and report.minors_employed == 5
 
     # «Отправить» with empty fields keeps a draft and names the fields.
@@ -257,10 +257,10 @@ def test_done_when_full_cycle(client, auth, department_user, coordinator, school
     assert "9 класс, столбец «всего»: сумма по категориям 22, а выпускников 20 — на 2 больше." in (
         text(r)
     )
-    assert services.get_report(PeriodKind.GRADUATES, school.id, year).status == Status.DRAFT
+    assert queries.get_report(PeriodKind.GRADUATES, school.id, year).status == Status.DRAFT
     r = client.post(gurl, data={**graduate_data(), "action": "submit"})
     assert r.status_code == 302
-    assert services.get_report(PeriodKind.GRADUATES, school.id, year).status == Status.SUBMITTED
+    assert queries.get_report(PeriodKind.GRADUATES, school.id, year).status == Status.SUBMITTED
     auth.logout()
 
     # The XLSX has one row per school and correct totals.
@@ -300,7 +300,7 @@ def test_orphans_cannot_exceed_employed(coordinator_client, school):
         data={**COMPLETE, "minors_employed": "3", "minors_employed_orphans": "4", "action": "save"},
     )
     assert "не может быть больше, чем трудоустроено всего (3)" in text(r)
-    assert services.get_report(PeriodKind.MONITORING, school.id, YEAR) is None
+    assert queries.get_report(PeriodKind.MONITORING, school.id, YEAR) is None
 
 
 def test_sites_need_names_on_submit(coordinator_client, school):
@@ -309,7 +309,7 @@ def test_sites_need_names_on_submit(coordinator_client, school):
         form_url(school), data={**COMPLETE, "site_names": "", "action": "submit"}
     )
     assert "Укажите наименования площадок." in text(r)
-    assert services.get_report(PeriodKind.MONITORING, school.id, YEAR).status == Status.DRAFT
+    assert queries.get_report(PeriodKind.MONITORING, school.id, YEAR).status == Status.DRAFT
 
 
 @pytest.mark.parametrize("state", ["closed", "upcoming"])
@@ -320,7 +320,7 @@ def test_coordinator_edits_only_while_open(coordinator_client, school, state):
     assert "Приём форм" in page
     r = coordinator_client.post(form_url(school), data={**COMPLETE, "action": "save"})
     assert r.status_code == 302
-    assert services.get_report(PeriodKind.MONITORING, school.id, YEAR) is None
+    assert queries.get_report(PeriodKind.MONITORING, school.id, YEAR) is None
 
 
 def test_department_edits_any_time_and_keeps_submitted_complete(department_client, school):
@@ -330,7 +330,7 @@ def test_department_edits_any_time_and_keeps_submitted_complete(department_clien
     assert "в любое время" in page and 'name="summary"' in page
     r = department_client.post(url, data={**COMPLETE, "action": "submit"})
     assert r.status_code == 302
-    report = services.get_report(PeriodKind.MONITORING, school.id, YEAR)
+    report = queries.get_report(PeriodKind.MONITORING, school.id, YEAR)
     assert report.status == Status.SUBMITTED
     # A submitted form opens read-only, with «Изменить» for the department.
     page = text(department_client.get(url))
@@ -363,7 +363,7 @@ def test_coordinator_gets_404_for_another_school(coordinator_client, other_schoo
         assert coordinator_client.get(url).status_code == 404, url
     r = coordinator_client.post(form_url(other_school), data={**COMPLETE, "action": "submit"})
     assert r.status_code == 404
-    assert services.get_report(PeriodKind.MONITORING, other_school.id, YEAR) is None
+    assert queries.get_report(PeriodKind.MONITORING, other_school.id, YEAR) is None
 
 
 def test_department_pages_are_forbidden_to_coordinators(coordinator_client, school):
@@ -391,7 +391,7 @@ def test_coordinator_index_is_own_school(coordinator_client, school):
 
 def test_return_needs_a_comment_and_a_submitted_form(department_client, school):
     open_period()
-    report = services.save_monitoring(None, school, YEAR, {})
+    report = operations.save_monitoring(None, school, YEAR, {})
     db.session.commit()
     url = f"/monitoring/schools/{school.id}/monitoring/{YEAR}/return"
     r = department_client.post(url, data={"comment": "ещё раз"})
@@ -409,7 +409,7 @@ def test_return_needs_a_comment_and_a_submitted_form(department_client, school):
 
 def test_return_after_close_warns_the_department(department_client, school):
     open_period(state="closed")
-    report = services.save_monitoring(None, school, YEAR, {})
+    report = operations.save_monitoring(None, school, YEAR, {})
     report.status = Status.SUBMITTED
     db.session.commit()
     url = f"/monitoring/schools/{school.id}/monitoring/{YEAR}/return"
@@ -428,11 +428,11 @@ def test_graduate_draft_may_be_unbalanced(coordinator_client, school):
         url, data={**graduate_data({"g11_army_total": "0"}), "action": "save"}
     )
     assert r.status_code == 302
-    report = services.get_report(PeriodKind.GRADUATES, school.id, YEAR)
+    report = queries.get_report(PeriodKind.GRADUATES, school.id, YEAR)
     assert report.status == Status.DRAFT
-    values = services.graduate_values(report)
+    values = rules.graduate_values(report)
     assert values[11]["graduates"] == (10, 0, 0)
-    assert services.category_sums(values)[11] == (9, 0, 0)
+    assert rules.category_sums(values)[11] == (9, 0, 0)
     page = text(coordinator_client.get(url))
     assert "−1" in page  # the running difference, server-side
     assert 'value="12"' in page
@@ -449,7 +449,7 @@ def test_graduate_submit_names_every_column_that_is_off(coordinator_client, scho
     )
     assert "11 класс, столбец «ОВЗ»: сумма по категориям 0, а выпускников 1 — на 1 меньше." in page
     assert "9 класс, столбец «всего»" not in page
-    assert services.get_report(PeriodKind.GRADUATES, school.id, YEAR).status == Status.DRAFT
+    assert queries.get_report(PeriodKind.GRADUATES, school.id, YEAR).status == Status.DRAFT
 
 
 def test_graduate_row_rule_is_checked_even_in_drafts(coordinator_client, school):
@@ -462,7 +462,7 @@ def test_graduate_row_rule_is_checked_even_in_drafts(coordinator_client, school)
         "9 класс, «СПО (программы подготовки квалифицированных рабочих)»: "
         "ОВЗ (4) больше, чем всего (3)." in page
     )
-    assert services.get_report(PeriodKind.GRADUATES, school.id, YEAR) is None
+    assert queries.get_report(PeriodKind.GRADUATES, school.id, YEAR) is None
 
 
 def test_graduate_form_read_only_after_submit_and_audited(coordinator_client, school):
@@ -476,7 +476,7 @@ def test_graduate_form_read_only_after_submit_and_audited(coordinator_client, sc
             "action": "submit",
         },
     )
-    report = services.get_report(PeriodKind.GRADUATES, school.id, YEAR)
+    report = queries.get_report(PeriodKind.GRADUATES, school.id, YEAR)
     assert report.status == Status.SUBMITTED
     page = text(coordinator_client.get(url))
     assert 'name="g9_graduates_total"' not in page and "доступна только для просмотра" in page
@@ -489,16 +489,16 @@ def test_graduate_form_read_only_after_submit_and_audited(coordinator_client, sc
 
 
 def test_balance_and_row_rules_directly():
-    values = services.empty_graduate_values()
-    assert services.balance_problems(values) == []
+    values = rules.empty_graduate_values()
+    assert rules.balance_problems(values) == []
     values[9]["graduates"] = (10, 1, 0)
     values[9]["school10_own"] = (10, 0, 0)
     values[11]["vuz_paid"] = (2, 0, 1)
-    problems = services.balance_problems(values)
+    problems = rules.balance_problems(values)
     assert [(p.grade, p.column) for p in problems] == [(9, "orphans"), (11, "total"), (11, "ovz")]
     assert "на 2 больше" in problems[1].message
     values[11]["spo"] = (1, 2, 0)
-    rows = services.row_problems(values)
+    rows = rules.row_problems(values)
     assert [(p.grade, p.key, p.column) for p in rows] == [(11, "spo", "orphans")]
     assert "«СПО»: дети-сироты (2) больше, чем всего (1)" in rows[0].message
 
@@ -567,17 +567,17 @@ def test_demo_data_is_idempotent_and_varied():
     db.session.commit()
 
     year = reporting_year()
-    states = {s.status for s in services.school_states(PeriodKind.MONITORING, year)}
+    states = {s.status for s in queries.school_states(PeriodKind.MONITORING, year)}
     assert states == {Status.SUBMITTED, Status.DRAFT, Status.RETURNED, Status.NOT_STARTED}
     # The reporting year's graduate form exists once its September has come.
-    grad_year = year if services.find_period(PeriodKind.GRADUATES, year) else year - 1
-    grads = services.school_states(PeriodKind.GRADUATES, grad_year)
+    grad_year = year if queries.find_period(PeriodKind.GRADUATES, year) else year - 1
+    grads = queries.school_states(PeriodKind.GRADUATES, grad_year)
     assert sum(s.status == Status.SUBMITTED for s in grads) >= len(grads) - 4
     assert sum(s.status == Status.NOT_STARTED for s in grads) == 1
     # Submitted graduate forms of the demo add up (the form would refuse them otherwise).
-    for school, report, values in services.graduates_table(grad_year):
+    for school, report, values in queries.graduates_table(grad_year):
         if report is not None and report.status == Status.SUBMITTED:
-            assert services.balance_problems(values) == [], school.short_name
+            assert rules.balance_problems(values) == [], school.short_name
     forms = monitoring_indicators.submitted_forms([year - 1])
     assert len(forms) == 15 and sum(f.minors_employed for f in forms.values()) > 0
 
@@ -606,9 +606,9 @@ def test_graduate_form_return_and_resubmit(client, auth, department_user, coordi
     assert "Отдел образования вернул форму" in home
     data = graduate_data({"g9_graduates_total": "21", "g9_moved_total": "1"})
     assert client.post(url, data={**data, "action": "submit"}).status_code == 302
-    report = services.get_report(PeriodKind.GRADUATES, school.id, YEAR)
+    report = queries.get_report(PeriodKind.GRADUATES, school.id, YEAR)
     assert report.status == Status.SUBMITTED
-    assert services.graduate_values(report)[9]["graduates"] == (21, 1, 2)
+    assert rules.graduate_values(report)[9]["graduates"] == (21, 1, 2)
 
 
 def test_out_of_range_years_are_not_found(department_client, school):

@@ -5,7 +5,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from proforient.extensions import db
-from proforient.monitoring import indicators, services
+from proforient.monitoring import indicators, operations, rules
 from proforient.monitoring.models import PeriodKind, Status
 from tests.factories import make_school, make_user
 from tests.support.monitoring import graduates_form as graduates
@@ -55,11 +55,11 @@ def test_submitted_graduates_per_school_every_category_present():
     assert len(queries) == 2
     assert set(grads) == {(YEAR, a.id), (YEAR, b.id)}
     g9 = grads[(YEAR, b.id)][9]
-    assert g9[services.COHORT] == (20, 2, 4)
+    assert g9[rules.COHORT] == (20, 2, 4)
     assert g9["school10_own"] == (12, 0, 2)
     assert g9["spo_workers"] == (8, 2, 2)
     assert g9["idle"] == (0, 0, 0)
-    assert grads[(YEAR, a.id)][11][services.COHORT] == (5, 0, 0)
+    assert grads[(YEAR, a.id)][11][rules.COHORT] == (5, 0, 0)
 
 
 def test_query_count_does_not_grow_with_schools():
@@ -87,7 +87,7 @@ def test_first_year_counts_submitted_forms_only():
 def test_export_has_a_row_per_school_and_totals(client, auth):
     a, b, c = district()
     auth.login(make_user("boss", role="department"))
-    services.create_period(PeriodKind.MONITORING, YEAR)
+    operations.create_period(PeriodKind.MONITORING, YEAR)
     db.session.commit()
     r = client.get(f"/monitoring/export/{YEAR}.xlsx")
     assert r.status_code == 200

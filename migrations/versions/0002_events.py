@@ -14,7 +14,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-# (code, name, category): DESIGN.md §2. The codes are stable: the indicators find
+# The seeded event forms as (code, name, category). The codes are stable: the indicators find
 # professional trials, teacher events and fairs by category, reports may use the codes.
 FORMATS = [
     ("contest", "Конкурс", "general"),

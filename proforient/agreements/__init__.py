@@ -7,7 +7,7 @@ def init_app(app: Flask) -> None:
     from proforient.agreements import queries, scans, views
     from proforient.agreements.models import Agreement, AgreementStatus
     from proforient.auth.models import Role
-    from proforient.core.backup import register_uploads
+    from proforient.core.backup.archive import register_uploads
     from proforient.core.ui import register_home_panel, register_nav
     from proforient.partners.links import PartnerLink, register_partner_link
     from proforient.schools import register_school_tab

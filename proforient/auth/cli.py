@@ -6,10 +6,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from proforient.auth import services
-from proforient.auth.models import Role, User
+from proforient.auth.models import Role, User, school_table
 from proforient.auth.passwords import password_problem
 from proforient.extensions import db
-from proforient.schools.models import School
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -23,7 +22,7 @@ def _read_password() -> str:
 
 @users_cli.command("create")
 @click.argument("login")
-@click.option("--role", type=click.Choice([Role.DEPARTMENT, Role.SCHOOL]), required=True)
+@click.option("--role", type=click.Choice(Role.codes()), required=True)
 @click.option("--school", "school_id", type=int, help="School id (required for --role school).")
 @click.option("--name", "full_name", default="", help="Full name.")
 def create_command(login: str, role: str, school_id: int | None, full_name: str):
@@ -31,7 +30,9 @@ def create_command(login: str, role: str, school_id: int | None, full_name: str)
     if db.session.scalar(select(User.id).where(User.login == login)):
         raise click.ClickException(f"Логин «{login}» уже занят.")
     if role == Role.SCHOOL:
-        if school_id is None or db.session.get(School, school_id) is None:
+        school = school_table()
+        known = select(school.c.id).where(school.c.id == school_id)
+        if school_id is None or db.session.scalar(known) is None:
             raise click.ClickException("Для роли school укажите существующую школу: --school ID.")
     else:
         school_id = None

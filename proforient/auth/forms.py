@@ -2,11 +2,10 @@ from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
-from proforient.auth.models import Role, User
+from proforient.auth.models import Role, User, school_table
 from proforient.auth.passwords import password_problem
 from proforient.core.forms import BaseForm
 from proforient.extensions import db
-from proforient.schools.models import School
 
 
 class LoginForm(BaseForm):
@@ -40,8 +39,11 @@ class ChangePasswordForm(BaseForm):
 
 
 def school_choices(include_blank: bool = True) -> list[tuple[str, str]]:
+    school = school_table()
     rows = db.session.execute(
-        select(School.id, School.short_name).where(School.active).order_by(School.short_name)
+        select(school.c.id, school.c.short_name)
+        .where(school.c.active)
+        .order_by(school.c.short_name)
     ).all()
     blank = [("", "— не выбрана —")] if include_blank else []
     return blank + [(str(r.id), r.short_name) for r in rows]
@@ -62,7 +64,7 @@ class UserForm(BaseForm):
     full_name = StringField(
         "ФИО", validators=[DataRequired("Введите ФИО."), Length(max=200, message="Слишком длинно.")]
     )
-    role = SelectField("Роль", choices=Role.CHOICES)
+    role = SelectField("Роль", choices=Role.choices())
     school_id = SelectField("Образовательная организация")
 
     def __init__(self, *args, editing: User | None = None, **kwargs):

@@ -1,24 +1,33 @@
 import secrets
 from datetime import datetime
 from hmac import compare_digest
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from proforient.core.audit import Audited
+from proforient.core.choices import Choices
 from proforient.core.timeutil import utcnow
 from proforient.extensions import db
 
+if TYPE_CHECKING:
+    from proforient.schools.models import School
 
-class Role:
-    DEPARTMENT = "department"
-    SCHOOL = "school"
 
-    LABELS = {DEPARTMENT: "Отдел образования", SCHOOL: "Ответственный ОО"}
-    CHOICES = list(LABELS.items())
+class Role(Choices):
+    DEPARTMENT = "department", "Отдел образования"
+    SCHOOL = "school", "Ответственный ОО"
+
+
+def school_table() -> Table:
+    """The schools' table, named rather than imported: every feature, schools included,
+    imports auth for its roles, so auth knows a school only as the row its users point at
+    (`id`, `short_name`, `active`)."""
+    return db.metadata.tables["school"]
 
 
 def new_session_token() -> str:
@@ -34,10 +43,11 @@ class User(Audited, UserMixin, db.Model):
     __audit_exclude__ = ("session_token", "last_login_at")
     __audit_secret__ = ("password_hash",)
     __table_args__ = (
-        CheckConstraint("role IN ('department', 'school')", name="role_known"),
+        Role.check_constraint("role", name="role_known"),
         # A coordinator always belongs to a school; the department belongs to none.
         CheckConstraint(
-            "(role = 'school' AND school_id IS NOT NULL) OR role = 'department'",
+            f"(role = '{Role.SCHOOL.value}' AND school_id IS NOT NULL) "
+            f"OR role = '{Role.DEPARTMENT.value}'",
             name="coordinator_has_school",
         ),
     )
@@ -60,7 +70,7 @@ class User(Audited, UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    school = relationship("School", back_populates="users")
+    school: Mapped["School | None"] = relationship("School", back_populates="users")
 
     def __repr__(self) -> str:
         return f"<User {self.login}>"
@@ -78,7 +88,7 @@ class User(Audited, UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return Role.LABELS.get(self.role, self.role)
+        return Role.label_of(self.role)
 
     def get_id(self) -> str:
         # What Flask-Login keeps in the session and in the remember-me cookie.

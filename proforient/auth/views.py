@@ -17,14 +17,13 @@ from sqlalchemy import or_, select
 
 from proforient.auth import services, throttle
 from proforient.auth.forms import ChangePasswordForm, LoginForm, UserForm
-from proforient.auth.models import Role, User
+from proforient.auth.models import Role, User, school_table
 from proforient.auth.passwords import password_problem
 from proforient.core.access import department_required
 from proforient.core.formatting import plural
 from proforient.core.timeutil import to_local, utcnow
 from proforient.core.urls import is_local_path
 from proforient.extensions import db
-from proforient.schools.models import School
 
 bp = Blueprint("auth", __name__)
 
@@ -134,11 +133,16 @@ def register_password_gate(app: Flask) -> None:
 @department_required
 def users():
     q = request.args.get("q", "").strip()
-    stmt = select(User).outerjoin(User.school).order_by(User.role, School.short_name, User.login)
+    school = school_table()
+    stmt = (
+        select(User)
+        .outerjoin(school, User.school_id == school.c.id)
+        .order_by(User.role, school.c.short_name, User.login)
+    )
     if q:
         like = f"%{q}%"
         stmt = stmt.where(
-            or_(User.login.ilike(like), User.full_name.ilike(like), School.short_name.ilike(like))
+            or_(User.login.ilike(like), User.full_name.ilike(like), school.c.short_name.ilike(like))
         )
     page = db.paginate(stmt, per_page=50, error_out=False)
     return render_template("auth/users.html", page=page, q=q)

@@ -7,7 +7,7 @@ Rows are written with the flush's own connection, in the same transaction as the
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import g, has_request_context
 from sqlalchemy import JSON, ForeignKey, Integer, String, event, insert, inspect
@@ -15,6 +15,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from proforient.core.timeutil import utcnow
 from proforient.extensions import db
+
+if TYPE_CHECKING:
+    from proforient.auth.models import User
 
 
 class AuditEvent(db.Model):
@@ -31,7 +34,7 @@ class AuditEvent(db.Model):
     summary: Mapped[str] = mapped_column(String(500), default="")
     changes: Mapped[dict | None] = mapped_column(JSON)
 
-    user = db.relationship("User", lazy="joined")
+    user: Mapped["User | None"] = db.relationship("User", lazy="joined")
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.action} {self.object_type}#{self.object_id}>"

@@ -20,6 +20,7 @@ member a longer tuple and an `__init__` that keeps the extra items:
         DONE = "done", "выполнено", "badge-ok"
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, case
@@ -56,9 +57,12 @@ class Choices(StrEnum):
             return code or ""
 
     @classmethod
-    def check_constraint(cls, column: str, name: str | None = None) -> CheckConstraint:
-        """`column IN (…every code…)`, named `<column>_known` unless told otherwise."""
-        codes = ", ".join(f"'{m.value}'" for m in cls)
+    def check_constraint(
+        cls, column: str, name: str | None = None, only: Iterable["Choices"] | None = None
+    ) -> CheckConstraint:
+        """`column IN (…every code…)`, named `<column>_known` unless told otherwise; `only`
+        narrows it to the members a row may hold (a state that is shown but never stored)."""
+        codes = ", ".join(f"'{m.value}'" for m in (cls if only is None else only))
         return CheckConstraint(f"{column} IN ({codes})", name=name or f"{column}_known")
 
     @classmethod

@@ -76,7 +76,8 @@ def register(app: Flask) -> None:
         Safe while the app runs: SQLite is copied by its online backup API, PostgreSQL by
         pg_dump (which must be installed).
         """
-        from proforient.core import backup
+        from proforient.core.backup.archive import BackupError
+        from proforient.core.backup.saving import backup
         from proforient.core.timeutil import local_zone
 
         if path.is_dir():
@@ -88,8 +89,8 @@ def register(app: Flask) -> None:
                 "кончаться на .tar.gz. Создайте папку или укажите файл."
             )
         try:
-            summary = backup.backup(path)
-        except backup.BackupError as exc:
+            summary = backup(path)
+        except BackupError as exc:
             _fail(f"Резервная копия не сделана: {exc}")
         if not quiet:
             click.echo(f"Резервная копия: {summary.path} ({_size(summary.size)})")
@@ -110,11 +111,12 @@ def register(app: Flask) -> None:
         Point PROFORIENT_DATABASE_URL (and PROFORIENT_UPLOAD_FOLDER) at the new, empty
         database first; a database that has tables is refused.
         """
-        from proforient.core import backup
+        from proforient.core.backup.archive import BackupError, head_revision
+        from proforient.core.backup.restoring import restore
 
         try:
-            summary = backup.restore(path)
-        except backup.BackupError as exc:
+            summary = restore(path)
+        except BackupError as exc:
             _fail(f"Восстановление не выполнено: {exc}")
         click.echo(f"Восстановлено из {summary.path}:")
         click.echo(f"  {_database_line(summary)} — как в копии")
@@ -125,7 +127,7 @@ def register(app: Flask) -> None:
                 f"({len(summary.missing)}): {', '.join(summary.missing[:10])}",
                 err=True,
             )
-        head = backup.head_revision()
+        head = head_revision()
         if summary.revision != head:
             click.echo(
                 f"Схема базы из копии — {summary.revision}, приложение ждёт {head}: выполните "
@@ -143,7 +145,7 @@ def _size(n: int) -> str:
 
 
 def _database_line(summary) -> str:
-    from proforient.core.backup import DIALECTS
+    from proforient.core.backup.archive import DIALECTS
     from proforient.core.formatting import fmt_number, plural
 
     tables, rows = len(summary.rows), sum(summary.rows.values())

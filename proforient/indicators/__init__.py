@@ -4,30 +4,22 @@ from the feature packages, which stay the source of truth.
 
 - `facts`: the raw figures per school and year, read from the features in fixed queries;
 - `definitions`: what a measure is; `catalogue`: the thirteen indicators as measures;
-- `table`: the values in their one shape (`Indicator`), the table of a year, the district's
-  history.
+- `values`: the values in their one shape (`Indicator`, a school's `Row`, the table of a
+  year, the district's `History`); `table` builds them.
 """
 
 from proforient.indicators.catalogue import BY_KEY, DEFINITIONS, KEY_FIGURES
 from proforient.indicators.definitions import GROUPS, Definition, Kind, Source
-from proforient.indicators.table import (
-    FLAG_LABELS,
-    History,
-    Indicator,
-    IndicatorTable,
-    Row,
-    district_history,
-    indicator_table,
-    school_indicators,
-)
+from proforient.indicators.table import district_history, indicator_table, school_indicators
+from proforient.indicators.values import Flag, History, Indicator, IndicatorTable, Row
 
 __all__ = [
     "BY_KEY",
     "DEFINITIONS",
-    "FLAG_LABELS",
     "GROUPS",
     "KEY_FIGURES",
     "Definition",
+    "Flag",
     "History",
     "Indicator",
     "IndicatorTable",

@@ -18,7 +18,7 @@ from proforient.indicators.definitions import (
 )
 from proforient.indicators.facts import Facts
 from proforient.monitoring.indicators import CONTINUING, IDLE, SPO, VUZ
-from proforient.monitoring.services import COHORT
+from proforient.monitoring.rules import COHORT
 from proforient.surveys.models import Audience
 
 # --- Formulas ----------------------------------------------------------------------------

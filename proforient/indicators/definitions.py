@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from proforient.core.choices import Choices
 from proforient.indicators.facts import Facts
 
 NO_REGISTRY = "нет данных реестра за год"
@@ -16,14 +17,12 @@ NOT_SURVEYED = "не участвовала в анкетировании"
 DISTINCT_UNKNOWN = "не указано"
 
 
-class Source(StrEnum):
-    REGISTRY = "registry"
-    FORM = "form"
-    SURVEY = "survey"
+class Source(Choices):
+    """Where a measure's figures come from."""
 
-    @property
-    def label(self) -> str:
-        return {"registry": "реестр", "form": "форма ОО", "survey": "анкетирование"}[self.value]
+    REGISTRY = "registry", "реестр"
+    FORM = "form", "форма ОО"
+    SURVEY = "survey", "анкетирование"
 
 
 class Kind(StrEnum):

@@ -19,7 +19,7 @@ from proforient.extensions import db
 from proforient.indicators.models import ManualValue
 from proforient.monitoring import indicators as monitoring
 from proforient.monitoring.models import PeriodKind, ReportingPeriod
-from proforient.monitoring.services import GraduateValues
+from proforient.monitoring.rules import GraduateValues
 from proforient.partners.models import PartnerKind
 from proforient.schools.models import School, natural_key
 from proforient.schools.services import enrolment_table

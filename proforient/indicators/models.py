@@ -2,6 +2,7 @@
 records (imported from its spreadsheets, corrected by hand)."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from proforient.core.audit import Audited
 from proforient.core.timeutil import academic_year_label, utcnow
 from proforient.extensions import db
+
+if TYPE_CHECKING:
+    from proforient.schools.models import School
 
 
 class ManualValue(Audited, db.Model):
@@ -30,7 +34,7 @@ class ManualValue(Audited, db.Model):
     value: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    school = relationship("School")
+    school: Mapped["School"] = relationship("School")
 
     def __repr__(self) -> str:
         return f"<ManualValue school={self.school_id} {self.year} {self.key}={self.value}>"

@@ -10,20 +10,21 @@ def home_panel():
     from flask_login import current_user
 
     from proforient.core.timeutil import local_today
-    from proforient.monitoring import services
+    from proforient.monitoring import queries
+    from proforient.monitoring.models import PeriodState, Status
     from proforient.monitoring.views import form_url
 
     today = local_today()
     if current_user.is_department:
-        summaries = [s for s in services.period_summaries(today) if s.state == "open"]
+        summaries = [s for s in queries.period_summaries(today) if s.state == PeriodState.OPEN]
         return render_template("monitoring/_home_panel.html", summaries=summaries, rows=None)
     if current_user.school_id is None:
         return None
-    rows = services.school_period_rows(current_user.school_id, today)
-    shown = [r for r in rows if r.state == "open" or r.status == "returned"]
+    rows = queries.school_period_rows(current_user.school_id, today)
+    shown = [r for r in rows if r.state == PeriodState.OPEN or r.status == Status.RETURNED]
     upcoming = None
     if not shown:
-        later = [r for r in rows if r.state == "upcoming"]
+        later = [r for r in rows if r.state == PeriodState.UPCOMING]
         upcoming = min(later, key=lambda r: r.period.opens_on) if later else None
     return render_template(
         "monitoring/_home_panel.html",
@@ -41,7 +42,9 @@ def init_app(app: Flask) -> None:
     from proforient.schools import register_school_tab
 
     app.register_blueprint(views.bp)
-    app.jinja_env.globals.update(MonitoringStatus=models.Status, PeriodKind=models.PeriodKind)
+    app.jinja_env.globals.update(
+        MonitoringStatus=models.Status, PeriodKind=models.PeriodKind, PeriodState=models.PeriodState
+    )
     register_nav(app, "Мониторинг", "monitoring.index", (Role.DEPARTMENT, Role.SCHOOL), order=40)
     register_school_tab(app, "Мониторинг", "monitoring.school_forms", order=40)
     register_home_panel(app, home_panel, order=40)

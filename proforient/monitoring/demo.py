@@ -15,7 +15,7 @@ from sqlalchemy import select
 from proforient.auth.models import User
 from proforient.core.timeutil import local_today, reporting_year
 from proforient.extensions import db
-from proforient.monitoring import services
+from proforient.monitoring import operations, queries, rules
 from proforient.monitoring.models import (
     GRADUATE_CATEGORIES,
     GRADUATE_GRADES,
@@ -110,14 +110,14 @@ def _spread(n: int, totals: list[int]) -> list[int]:
 
 def _graduate_values(enrolment: dict[int, int], seed: int, offset: int):
     """`offset`: 0 for the year before the reporting year, 1 for the reporting year."""
-    values = services.empty_graduate_values()
+    values = rules.empty_graduate_values()
     for grade in GRADUATE_GRADES:
         wobble = 1 + (((seed * 5 + offset + grade) % 7) - 3) / 30
         total = round(enrolment.get(grade, 0) * wobble)
         totals = _split(total, SHARES[grade])
         orphans = _spread(min((seed + grade) % 3, total), totals)
         ovz = _spread(min((seed * 3 + grade) % 4, total), totals)
-        values[grade][services.COHORT] = (total, sum(orphans), sum(ovz))
+        values[grade][rules.COHORT] = (total, sum(orphans), sum(ovz))
         for (code, _label), t, o, v in zip(
             GRADUATE_CATEGORIES[grade], totals, orphans, ovz, strict=True
         ):
@@ -178,27 +178,27 @@ def load() -> str:
     today = local_today()
     added_periods = added = 0
     for kind, year, offset, opens, closes in periods(today):
-        period = services.find_period(kind, year)
+        period = queries.find_period(kind, year)
         if period is None:
-            period = services.create_period(kind, year, opens, closes)
+            period = operations.create_period(kind, year, opens, closes)
             added_periods += 1
         for seed, school in demo:
             p = profile(school.short_name)
             status = (p.monitoring if kind == PeriodKind.MONITORING else p.graduates)[offset]
-            if status is None or services.get_report(kind, school.id, year) is not None:
+            if status is None or queries.get_report(kind, school.id, year) is not None:
                 continue
             enrolment = school.enrolment_by_grade()
             if kind == PeriodKind.MONITORING:
                 data = _monitoring_data(school, enrolment, seed, offset)
                 if status == Status.DRAFT:
                     data.update(summary="", profminimum_level=None, children_rewarded=None)
-                report = services.save_monitoring(None, school, year, data)
+                report = operations.save_monitoring(None, school, year, data)
             else:
                 values = _graduate_values(enrolment, seed, offset)
                 if status == Status.DRAFT:
                     t, o, v = values[9]["other"]
                     values[9]["other"] = (t + 1, o, v)  # not balanced yet
-                report = services.save_graduates(None, school, year, values)
+                report = operations.save_graduates(None, school, year, values)
             report.status = status
             started, saved, returned = _days(period.opens_on, today, seed)
             report.created_at = _at(started, 7)

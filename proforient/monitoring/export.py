@@ -20,7 +20,7 @@ from proforient.core.exports import (
 )
 from proforient.core.formatting import fmt_date
 from proforient.core.timeutil import academic_year_label
-from proforient.monitoring import services
+from proforient.monitoring import queries, rules
 from proforient.monitoring.models import (
     GRADUATE_CATEGORIES,
     GRADUATE_COLUMNS,
@@ -59,7 +59,7 @@ def monitoring_workbook(year: int) -> Workbook:
 
 
 def _status(report) -> str:
-    return Status.LABELS[report.status if report is not None else Status.NOT_STARTED]
+    return (Status(report.status) if report is not None else Status.NOT_STARTED).label
 
 
 def _sum_column(rows: list[list], col: int) -> int:
@@ -69,8 +69,8 @@ def _sum_column(rows: list[list], col: int) -> int:
 def _monitoring_sheet(wb: Workbook, year: int) -> None:
     ws = wb.create_sheet("Мониторинг ОО")
     rows = []
-    table = services.monitoring_table(year)
-    levels = dict.fromkeys(ProfminimumLevel.LABELS, 0)
+    table = queries.monitoring_table(year)
+    levels = dict.fromkeys(ProfminimumLevel, 0)
     for n, (school, r) in enumerate(table, start=1):
         head = [n, school.short_name, _status(r)]
         if r is None or r.status != Status.SUBMITTED:
@@ -101,9 +101,7 @@ def _monitoring_sheet(wb: Workbook, year: int) -> None:
     numbers = {4, *range(6, 15)}  # the columns that hold counts
     total = [_sum_column(rows, c) if c in numbers else None for c in range(len(MONITORING_HEADER))]
     total[1] = f"Итого (отправили {submitted} из {len(table)})"
-    total[15] = ", ".join(
-        f"{label}: {levels[code]}" for code, label in ProfminimumLevel.LABELS.items()
-    )
+    total[15] = ", ".join(f"{label}: {levels[code]}" for code, label in ProfminimumLevel.choices())
     write_table(
         ws,
         MONITORING_HEADER,
@@ -122,7 +120,7 @@ def _graduate_groups() -> list[tuple[int, str, str]]:
     """Column groups in order: (grade, row key, label)."""
     out = []
     for grade in GRADUATE_GRADES:
-        out.append((grade, services.COHORT, "Выпускников всего"))
+        out.append((grade, rules.COHORT, "Выпускников всего"))
         out.extend((grade, code, label) for code, label in GRADUATE_CATEGORIES[grade])
     return out
 
@@ -163,7 +161,7 @@ def _graduates_sheet(wb: Workbook, year: int) -> None:
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
 
-    table = services.graduates_table(year)
+    table = queries.graduates_table(year)
     sums = [0] * (3 * len(groups))
     submitted = 0
     for n, (school, report, values) in enumerate(table, start=1):

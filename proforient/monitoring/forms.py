@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from proforient.core.forms import BaseForm
 from proforient.core.timeutil import academic_year_label, current_academic_year
-from proforient.monitoring import services
+from proforient.monitoring import queries, rules
 from proforient.monitoring.models import (
     GRADUATE_CATEGORIES,
     GRADUATE_COLUMNS,
@@ -65,7 +65,7 @@ def _count(label: str, maximum: int, description: str = "") -> CountField:
 
 
 class PeriodForm(BaseForm):
-    kind = SelectField("Форма", choices=PeriodKind.CHOICES, validate_choice=False)
+    kind = SelectField("Форма", choices=PeriodKind.choices(), validate_choice=False)
     year = SelectField("Учебный год", coerce=_int_or_none, validate_choice=False)
     opens_on = RuDateField(
         "Начало приёма",
@@ -83,13 +83,13 @@ class PeriodForm(BaseForm):
         self.year.choices = year_choices()
 
     def validate_kind(self, field):
-        if field.data not in PeriodKind.LABELS:
+        if field.data not in PeriodKind.codes():
             raise ValidationError("Выберите форму из списка.")
 
     def validate_year(self, field):
         if field.data not in dict(self.year.choices):
             raise ValidationError("Выберите учебный год из списка.")
-        if services.find_period(self.kind.data, field.data) is not None:
+        if queries.find_period(self.kind.data, field.data) is not None:
             raise ValidationError("Период для этой формы и этого учебного года уже открыт.")
 
     def validate_closes_on(self, field):
@@ -157,7 +157,7 @@ class MonitoringReportForm(BaseForm):
     children_rewarded = _count("Поощрено детей (чел.)", 10000)
     profminimum_level = SelectField(
         "Уровень реализации профминимума",
-        choices=[("", "— не выбран —"), *ProfminimumLevel.CHOICES],
+        choices=[("", "— не выбран —"), *ProfminimumLevel.choices()],
         validate_choice=False,  # empty is fine in a draft; checked below in Russian
     )
     summary = TextAreaField(
@@ -167,7 +167,7 @@ class MonitoringReportForm(BaseForm):
     )
 
     def validate_profminimum_level(self, field):
-        if field.data and field.data not in ProfminimumLevel.LABELS:
+        if field.data and field.data not in ProfminimumLevel.codes():
             raise ValidationError("Выберите уровень из списка.")
 
     def _not_above_employed(self, field, what: str):
@@ -209,20 +209,20 @@ class GraduateForm(BaseForm):
         return getattr(self, graduate_field_name(grade, key, column))
 
     def rows(self, grade: int) -> list[tuple[str, str, list]]:
-        labels = [(services.COHORT, "Выпускников всего"), *GRADUATE_CATEGORIES[grade]]
+        labels = [(rules.COHORT, "Выпускников всего"), *GRADUATE_CATEGORIES[grade]]
         return [
             (key, label, [self.field(grade, key, c) for c, _ in GRADUATE_COLUMNS])
             for key, label in labels
         ]
 
-    def load(self, values: services.GraduateValues) -> None:
+    def load(self, values: rules.GraduateValues) -> None:
         for grade in GRADUATE_GRADES:
             for key, triple in values[grade].items():
                 for (column, _), n in zip(GRADUATE_COLUMNS, triple, strict=True):
                     self.field(grade, key, column).data = n
 
-    def values(self) -> services.GraduateValues:
-        out = services.empty_graduate_values()
+    def values(self) -> rules.GraduateValues:
+        out = rules.empty_graduate_values()
         for grade in GRADUATE_GRADES:
             for key in out[grade]:
                 out[grade][key] = tuple(
@@ -234,7 +234,7 @@ class GraduateForm(BaseForm):
         ok = super().validate(extra_validators)
         if not ok:
             return False
-        for problem in services.row_problems(self.values()):
+        for problem in rules.row_problems(self.values()):
             self.field(problem.grade, problem.key, problem.column).errors.append(
                 "Больше, чем всего."
             )
@@ -243,7 +243,7 @@ class GraduateForm(BaseForm):
 
 
 for _grade in GRADUATE_GRADES:
-    for _key in services.graduate_keys(_grade):
+    for _key in rules.graduate_keys(_grade):
         for _column, _label in GRADUATE_COLUMNS:
             setattr(
                 GraduateForm,

@@ -9,23 +9,26 @@ from sqlalchemy import String, cast, func, null, select, union_all
 
 from proforient.extensions import db
 from proforient.monitoring.models import (
+    Grade9Destination,
+    Grade11Destination,
     GraduateCohort,
     GraduateDestination,
     GraduateReport,
     MonitoringReport,
     Status,
 )
-from proforient.monitoring.services import COHORT, GraduateValues, empty_graduate_values
+from proforient.monitoring.rules import COHORT, GraduateValues, empty_graduate_values
 from proforient.schools.models import School
 
-# Graduate destinations grouped as the indicators read them (category codes of the form).
+# Graduate destinations grouped as the indicators read them.
+D9, D11 = Grade9Destination, Grade11Destination
 CONTINUING = {
-    9: ("school10_own", "school10_other", "spo_specialists", "spo_workers", "vocational"),
-    11: ("vuz_budget", "vuz_paid", "vuz_target", "spo", "courses"),
+    9: (D9.SCHOOL10_OWN, D9.SCHOOL10_OTHER, D9.SPO_SPECIALISTS, D9.SPO_WORKERS, D9.VOCATIONAL),
+    11: (D11.VUZ_BUDGET, D11.VUZ_PAID, D11.VUZ_TARGET, D11.SPO, D11.COURSES),
 }
-SPO = {9: ("spo_specialists", "spo_workers"), 11: ("spo",)}
-VUZ = ("vuz_budget", "vuz_paid", "vuz_target")
-IDLE = "idle"
+SPO = {9: (D9.SPO_SPECIALISTS, D9.SPO_WORKERS), 11: (D11.SPO,)}
+VUZ = (D11.VUZ_BUDGET, D11.VUZ_PAID, D11.VUZ_TARGET)
+IDLE = D9.IDLE  # the same code in both grades
 
 
 @dataclass(frozen=True)

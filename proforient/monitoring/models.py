@@ -8,24 +8,24 @@ the children graduated in.
 """
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from proforient.core.audit import Audited
+from proforient.core.choices import Choices
 from proforient.core.timeutil import academic_year_label, utcnow
 from proforient.extensions import db
 
+if TYPE_CHECKING:
+    from proforient.auth.models import User
+    from proforient.schools.models import School
 
-class PeriodKind:
-    MONITORING = "monitoring"
-    GRADUATES = "graduates"
 
-    LABELS = {
-        MONITORING: "Мониторинг ОО",
-        GRADUATES: "Трудоустройство выпускников",
-    }
-    CHOICES = list(LABELS.items())
+class PeriodKind(Choices):
+    MONITORING = "monitoring", "Мониторинг ОО"
+    GRADUATES = "graduates", "Трудоустройство выпускников"
 
     @staticmethod
     def default_dates(kind: str, year: int) -> tuple[date, date]:
@@ -36,83 +36,95 @@ class PeriodKind:
         return date(year + 1, 4, 1), date(year + 1, 5, 31)
 
 
-class Status:
-    NOT_STARTED = "not_started"  # never stored: no row means the school has not started
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
+class Status(Choices):
+    """Where a school's form stands, in the order the department's tabs show them; `badge`
+    is its CSS class. NOT_STARTED is never stored: no row means the school has not started."""
 
-    STORED = (DRAFT, SUBMITTED, RETURNED)
-    ALL = (NOT_STARTED, DRAFT, RETURNED, SUBMITTED)
-    LABELS = {
-        NOT_STARTED: "не начата",
-        DRAFT: "черновик",
-        SUBMITTED: "отправлена",
-        RETURNED: "возвращена",
-    }
-    BADGES = {
-        NOT_STARTED: "badge-muted",
-        DRAFT: "badge-warn",
-        SUBMITTED: "badge-ok",
-        RETURNED: "badge-bad",
-    }
+    badge: str
+
+    def __init__(self, code: str, label: str, badge: str):
+        self.badge = badge
+
+    NOT_STARTED = "not_started", "не начата", "badge-muted"
+    DRAFT = "draft", "черновик", "badge-warn"
+    RETURNED = "returned", "возвращена", "badge-bad"
+    SUBMITTED = "submitted", "отправлена", "badge-ok"
+
+    @classmethod
+    def stored(cls) -> tuple["Status", ...]:
+        """The states a form row can hold."""
+        return (cls.DRAFT, cls.SUBMITTED, cls.RETURNED)
 
 
-class ProfminimumLevel:
-    BASIC = "basic"
-    MAIN = "main"
-    ADVANCED = "advanced"
+class PeriodState(Choices):
+    """Where a period stands on a given day (from its dates, never stored); `badge` is its
+    CSS class."""
 
-    LABELS = {BASIC: "базовый", MAIN: "основной", ADVANCED: "продвинутый"}
-    CHOICES = list(LABELS.items())
+    badge: str
 
+    def __init__(self, code: str, label: str, badge: str):
+        self.badge = badge
 
-class SiteLevel:
-    """Innovation sites are counted per level: one school may hold several."""
-
-    LABELS = {
-        "municipal": "муниципальный",
-        "regional": "региональный",
-        "federal": "федеральный",
-    }
+    UPCOMING = "upcoming", "приём не начался", "badge-muted"
+    OPEN = "open", "идёт приём", "badge-ok"
+    CLOSED = "closed", "приём закрыт", "badge-muted"
 
 
-# Graduate destination categories (questionnaires.md, «Graduate destinations»). The codes
-# are stored; the labels may be reworded freely.
+class ProfminimumLevel(Choices):
+    BASIC = "basic", "базовый"
+    MAIN = "main", "основной"
+    ADVANCED = "advanced", "продвинутый"
+
+
+class Grade9Destination(Choices):
+    """Where 9th-grade graduates went. The codes are stored; the labels may be reworded."""
+
+    SCHOOL10_OWN = "school10_own", "10 класс своей школы"
+    SCHOOL10_OTHER = "school10_other", "10 класс другой школы"
+    SPO_SPECIALISTS = "spo_specialists", "СПО (программы подготовки специалистов среднего звена)"
+    SPO_WORKERS = "spo_workers", "СПО (программы подготовки квалифицированных рабочих)"
+    VOCATIONAL = "vocational", "Профессиональное обучение, курсы"
+    EMPLOYED = "employed", "Работают"
+    IDLE = "idle", "Не учатся и не работают"
+    REPEAT = "repeat", "Оставлены на повторное обучение / без аттестата"
+    MOVED = "moved", "Выбыли за пределы округа"
+    OTHER = "other", "Иное"
+
+
+class Grade11Destination(Choices):
+    """Where 11th-grade graduates went. The codes are stored; the labels may be reworded."""
+
+    VUZ_BUDGET = "vuz_budget", "Вуз (бюджет)"
+    VUZ_PAID = "vuz_paid", "Вуз (платно)"
+    VUZ_TARGET = "vuz_target", "Вуз (целевое обучение)"
+    SPO = "spo", "СПО"
+    COURSES = "courses", "Курсы"
+    EMPLOYED = "employed", "Работают (в т. ч. ИП, самозанятые)"
+    ARMY = "army", "Служба в армии"
+    PARENTAL_LEAVE = "parental_leave", "Отпуск по уходу за ребёнком"
+    IDLE = "idle", "Не учатся и не работают"
+    MOVED = "moved", "Выбыли за пределы округа"
+    OTHER = "other", "Иное"
+
+
+# The destination categories of each grade as (code, label) rows, in the form's order.
 GRADUATE_CATEGORIES: dict[int, list[tuple[str, str]]] = {
-    9: [
-        ("school10_own", "10 класс своей школы"),
-        ("school10_other", "10 класс другой школы"),
-        ("spo_specialists", "СПО (программы подготовки специалистов среднего звена)"),
-        ("spo_workers", "СПО (программы подготовки квалифицированных рабочих)"),
-        ("vocational", "Профессиональное обучение, курсы"),
-        ("employed", "Работают"),
-        ("idle", "Не учатся и не работают"),
-        ("repeat", "Оставлены на повторное обучение / без аттестата"),
-        ("moved", "Выбыли за пределы округа"),
-        ("other", "Иное"),
-    ],
-    11: [
-        ("vuz_budget", "Вуз (бюджет)"),
-        ("vuz_paid", "Вуз (платно)"),
-        ("vuz_target", "Вуз (целевое обучение)"),
-        ("spo", "СПО"),
-        ("courses", "Курсы"),
-        ("employed", "Работают (в т. ч. ИП, самозанятые)"),
-        ("army", "Служба в армии"),
-        ("parental_leave", "Отпуск по уходу за ребёнком"),
-        ("idle", "Не учатся и не работают"),
-        ("moved", "Выбыли за пределы округа"),
-        ("other", "Иное"),
-    ],
+    9: Grade9Destination.choices(),
+    11: Grade11Destination.choices(),
 }
 GRADUATE_GRADES = (9, 11)
-# The three numbers kept for every row: all graduates, of them orphans, of them ОВЗ.
-GRADUATE_COLUMNS = (
-    ("total", "всего"),
-    ("orphans", "дети-сироты"),
-    ("ovz", "ОВЗ"),
-)
+
+
+class GraduateColumn(Choices):
+    """The three numbers kept for every row: all graduates, of them orphans, of them ОВЗ.
+    The codes are the count columns of `graduate_cohort` and `graduate_destination`."""
+
+    TOTAL = "total", "всего"
+    ORPHANS = "orphans", "дети-сироты"
+    OVZ = "ovz", "ОВЗ"
+
+
+GRADUATE_COLUMNS = tuple(GraduateColumn.choices())
 
 
 def category_label(grade: int, code: str) -> str:
@@ -125,7 +137,7 @@ class ReportingPeriod(Audited, db.Model):
     __tablename__ = "reporting_period"
     __table_args__ = (
         UniqueConstraint("kind", "year"),
-        CheckConstraint("kind IN ('monitoring', 'graduates')", name="kind_known"),
+        PeriodKind.check_constraint("kind", name="kind_known"),
         CheckConstraint("opens_on <= closes_on", name="dates_ordered"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
     )
@@ -145,18 +157,17 @@ class ReportingPeriod(Audited, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return PeriodKind.LABELS.get(self.kind, self.kind)
+        return PeriodKind.label_of(self.kind)
 
-    def state(self, today: date) -> str:
-        """upcoming / open / closed, from the dates (never stored)."""
+    def state(self, today: date) -> PeriodState:
         if today < self.opens_on:
-            return "upcoming"
+            return PeriodState.UPCOMING
         if today > self.closes_on:
-            return "closed"
-        return "open"
+            return PeriodState.CLOSED
+        return PeriodState.OPEN
 
     def is_open(self, today: date) -> bool:
-        return self.state(today) == "open"
+        return self.state(today) == PeriodState.OPEN
 
 
 class SubmissionMixin:
@@ -176,20 +187,20 @@ class SubmissionMixin:
     return_comment: Mapped[str] = mapped_column(Text, default="")
 
     @declared_attr
-    def school(cls):
+    def school(cls) -> Mapped["School"]:
         return relationship("School")
 
     @declared_attr
-    def submitted_by(cls):
+    def submitted_by(cls) -> Mapped["User | None"]:
         return relationship("User", foreign_keys=f"{cls.__name__}.submitted_by_id")
 
     @declared_attr
-    def returned_by(cls):
+    def returned_by(cls) -> Mapped["User | None"]:
         return relationship("User", foreign_keys=f"{cls.__name__}.returned_by_id")
 
     @property
     def status_label(self) -> str:
-        return Status.LABELS.get(self.status, self.status)
+        return Status.label_of(self.status)
 
     def _describe(self, what: str) -> str:
         school = self.school.short_name if self.school is not None else f"ОО № {self.school_id}"
@@ -197,11 +208,12 @@ class SubmissionMixin:
 
 
 def _status_check() -> CheckConstraint:
-    return CheckConstraint("status IN ('draft', 'submitted', 'returned')", name="status_known")
+    return Status.check_constraint("status", name="status_known", only=Status.stored())
 
 
 class MonitoringReport(SubmissionMixin, Audited, db.Model):
-    """Monitoring form (indicators 1, 2, 7, 9 of DESIGN §4 and the profminimum level).
+    """Monitoring form (indicators 1, 2, 7 and 9 of docs/indicators.md, and the profminimum
+    level).
 
     Numbers are nullable: a draft may be partly filled; submission requires all of them.
     """
@@ -221,9 +233,7 @@ class MonitoringReport(SubmissionMixin, Audited, db.Model):
         CheckConstraint(
             "minors_employed_registered <= minors_employed", name="registered_le_employed"
         ),
-        CheckConstraint(
-            "profminimum_level IN ('basic', 'main', 'advanced')", name="profminimum_known"
-        ),
+        ProfminimumLevel.check_constraint("profminimum_level", name="profminimum_known"),
     )
 
     # Indicator 1: one program per line; the count is derived from the lines on save.
@@ -256,7 +266,7 @@ class MonitoringReport(SubmissionMixin, Audited, db.Model):
 
     @property
     def profminimum_label(self) -> str:
-        return ProfminimumLevel.LABELS.get(self.profminimum_level or "", "")
+        return ProfminimumLevel.label_of(self.profminimum_level)
 
     @property
     def program_list(self) -> list[str]:
@@ -272,19 +282,19 @@ class GraduateReport(SubmissionMixin, Audited, db.Model):
 
     Cell values live in `graduate_cohort` (graduates per grade) and `graduate_destination`
     (one row per grade × category); changes to them are logged on this report by
-    `services.save_graduates` as one audit entry with the changed cells.
+    `operations.save_graduates` as one audit entry with the changed cells.
     """
 
     __tablename__ = "graduate_report"
     __table_args__ = (UniqueConstraint("school_id", "year"), _status_check())
 
-    cohorts = relationship(
+    cohorts: Mapped[list["GraduateCohort"]] = relationship(
         "GraduateCohort",
         back_populates="report",
         cascade="all, delete-orphan",
         order_by="GraduateCohort.grade",
     )
-    destinations = relationship(
+    destinations: Mapped[list["GraduateDestination"]] = relationship(
         "GraduateDestination", back_populates="report", cascade="all, delete-orphan"
     )
 
@@ -320,7 +330,7 @@ class GraduateCohort(_Counts, db.Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("graduate_report.id", ondelete="CASCADE"))
     grade: Mapped[int]
 
-    report = relationship("GraduateReport", back_populates="cohorts")
+    report: Mapped["GraduateReport"] = relationship("GraduateReport", back_populates="cohorts")
 
     def __repr__(self) -> str:
         return f"<GraduateCohort report={self.report_id} grade={self.grade}: {self.total}>"
@@ -337,7 +347,7 @@ class GraduateDestination(_Counts, db.Model):
     grade: Mapped[int]
     category: Mapped[str] = mapped_column(String(32))
 
-    report = relationship("GraduateReport", back_populates="destinations")
+    report: Mapped["GraduateReport"] = relationship("GraduateReport", back_populates="destinations")
 
     def __repr__(self) -> str:
         return (

@@ -6,7 +6,7 @@ from proforient.core.access import department_required, get_for_school_or_404
 from proforient.core.exports import xlsx_response
 from proforient.core.timeutil import academic_year_span, local_today
 from proforient.extensions import db
-from proforient.monitoring import services
+from proforient.monitoring import operations, queries, rules
 from proforient.monitoring.export import monitoring_workbook
 from proforient.monitoring.forms import (
     GraduateForm,
@@ -19,9 +19,7 @@ from proforient.monitoring.models import (
     GRADUATE_COLUMNS,
     GRADUATE_GRADES,
     PeriodKind,
-    ProfminimumLevel,
     ReportingPeriod,
-    SiteLevel,
     Status,
 )
 from proforient.schools.models import School
@@ -41,7 +39,7 @@ def form_url(kind: str, school_id: int, year: int, **kw) -> str:
 def _period_or_404(kind: str, year: int) -> ReportingPeriod:
     if not 2000 <= year <= 2100:  # also keeps huge numbers away from the database
         abort(404)
-    period = services.find_period(kind, year)
+    period = queries.find_period(kind, year)
     if period is None:
         abort(404)
     return period
@@ -55,7 +53,7 @@ def _period_or_404(kind: str, year: int) -> ReportingPeriod:
 def index():
     if not current_user.is_department:
         return redirect(url_for("monitoring.school_forms", school_id=current_user.school_id))
-    summaries = services.period_summaries(local_today())
+    summaries = queries.period_summaries(local_today())
     years = sorted({s.period.year for s in summaries}, reverse=True)
     return render_template("monitoring/index.html", summaries=summaries, years=years)
 
@@ -66,12 +64,12 @@ def period_new():
     form = PeriodForm()
     if request.method == "GET":
         form.kind.data = request.args.get("kind", PeriodKind.MONITORING)
-        if form.kind.data not in PeriodKind.LABELS:
+        if form.kind.data not in PeriodKind.codes():
             form.kind.data = PeriodKind.MONITORING
     if form.validate_on_submit():
         opens_on, closes_on = form.dates()
         try:
-            period = services.create_period(form.kind.data, form.year.data, opens_on, closes_on)
+            period = operations.create_period(form.kind.data, form.year.data, opens_on, closes_on)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
@@ -105,10 +103,10 @@ def period_edit(period_id: int):
 def period_detail(period_id: int):
     period = db.get_or_404(ReportingPeriod, period_id)
     status = request.args.get("status") or None
-    if status not in Status.ALL:
+    if status not in Status.codes():
         status = None
-    everyone = services.school_states(period.kind, period.year)
-    counts = {s: 0 for s in Status.ALL}
+    everyone = queries.school_states(period.kind, period.year)
+    counts = dict.fromkeys(Status, 0)
     for row in everyone:
         counts[row.status] += 1
     rows = [r for r in everyone if status is None or r.status == status]
@@ -131,7 +129,7 @@ def period_detail(period_id: int):
 @login_required
 def school_forms(school_id: int):
     school = get_for_school_or_404(School, school_id, school_attr="id")
-    rows = services.school_period_rows(school.id, local_today())
+    rows = queries.school_period_rows(school.id, local_today())
     return render_template(
         "monitoring/school_forms.html", school=school, rows=rows, form_url=form_url
     )
@@ -139,8 +137,8 @@ def school_forms(school_id: int):
 
 def _context(kind: str, school: School, year: int):
     period = _period_or_404(kind, year)
-    report = services.get_report(kind, school.id, year)
-    blocked = services.edit_block_reason(period, report, current_user, local_today())
+    report = queries.get_report(kind, school.id, year)
+    blocked = queries.edit_block_reason(period, report, current_user, local_today())
     return period, report, blocked
 
 
@@ -163,7 +161,7 @@ def _store(kind: str, school: School, year: int, save, *, complete, action, was_
         report = save()
         submitted = action == "submit" and not was_submitted and complete
         if submitted:
-            services.submit(report, current_user)
+            operations.submit(report, current_user)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -172,7 +170,7 @@ def _store(kind: str, school: School, year: int, save, *, complete, action, was_
             "Откройте её заново и повторите изменения.",
             "error",
         )
-        return services.get_report(kind, school.id, year), "conflict"
+        return queries.get_report(kind, school.id, year), "conflict"
     if action == "submit" and not complete:
         return report, "incomplete"
     if submitted:
@@ -197,7 +195,7 @@ def monitoring_form(school_id: int, year: int):
         was_submitted = report is not None and report.status == Status.SUBMITTED
         if form.validate():
             data = form.cleaned()
-            missing = services.monitoring_missing(data)
+            missing = rules.monitoring_missing(data)
             if was_submitted and missing:
                 # A submitted form stays complete: the department's edits must be too.
                 form.add_errors(missing)
@@ -207,7 +205,7 @@ def monitoring_form(school_id: int, year: int):
                     PeriodKind.MONITORING,
                     school,
                     year,
-                    lambda: services.save_monitoring(report, school, year, data),
+                    lambda: operations.save_monitoring(report, school, year, data),
                     complete=not missing,
                     action=action,
                     was_submitted=was_submitted,
@@ -232,8 +230,6 @@ def monitoring_form(school_id: int, year: int):
         blocked=blocked,
         editing=editing,
         form=form,
-        levels=ProfminimumLevel.LABELS,
-        site_levels=SiteLevel.LABELS,
     )
 
 
@@ -247,15 +243,15 @@ def graduates_form(school_id: int, year: int):
         flash(blocked, "error")
         return redirect(here)
     form = GraduateForm()
-    problems: list[services.Problem] = []
+    problems: list[rules.Problem] = []
     if request.method == "GET":
-        form.load(services.graduate_values(report))
+        form.load(rules.graduate_values(report))
     else:
         action = request.form.get("action", "save")
         was_submitted = report is not None and report.status == Status.SUBMITTED
         if form.validate():
             values = form.values()
-            problems = services.balance_problems(values)
+            problems = rules.balance_problems(values)
             if was_submitted and problems:
                 flash(
                     "Изменения не сохранены: в отправленной форме категории должны сходиться "
@@ -267,7 +263,7 @@ def graduates_form(school_id: int, year: int):
                     PeriodKind.GRADUATES,
                     school,
                     year,
-                    lambda: services.save_graduates(report, school, year, values),
+                    lambda: operations.save_graduates(report, school, year, values),
                     complete=not problems,
                     action=action,
                     was_submitted=was_submitted,
@@ -293,11 +289,11 @@ def graduates_form(school_id: int, year: int):
         editing=_wants_edit(report, blocked),
         form=form,
         values=values,
-        sums=services.category_sums(values),
+        sums=rules.category_sums(values),
         problems=problems,
         grades=GRADUATE_GRADES,
         columns=GRADUATE_COLUMNS,
-        cohort_key=services.COHORT,
+        cohort_key=rules.COHORT,
     )
 
 
@@ -308,7 +304,7 @@ def return_form(school_id: int, kind: str, year: int):
         abort(404)
     school = db.get_or_404(School, school_id)
     period = _period_or_404(kind, year)
-    report = services.get_report(kind, school.id, year)
+    report = queries.get_report(kind, school.id, year)
     if report is None:
         abort(404)
     back = form_url(kind, school.id, year)
@@ -317,7 +313,7 @@ def return_form(school_id: int, kind: str, year: int):
         return redirect(back)
     form = ReturnForm()
     if form.validate_on_submit():
-        services.return_report(report, current_user, form.comment.data)
+        operations.return_report(report, current_user, form.comment.data)
         db.session.commit()
         flash(f"Форма возвращена школе «{school.short_name}» с комментарием.", "success")
         if not period.is_open(local_today()):

@@ -12,7 +12,7 @@ from proforient.core.formatting import fmt_signed
 from proforient.events.models import Event
 from proforient.extensions import db
 from proforient.indicators import DEFINITIONS, Definition, History, Indicator, district_history
-from proforient.indicators.table import POINTS
+from proforient.indicators.values import POINTS
 from proforient.plan.models import PlanExecution, PlanItem, plan_execution_event
 from proforient.reports.models import ConceptStage
 

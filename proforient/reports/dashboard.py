@@ -14,7 +14,7 @@ from proforient.core.access import user_school_id
 from proforient.core.timeutil import local_today, reporting_year, utcnow
 from proforient.extensions import db
 from proforient.indicators import indicator_table
-from proforient.monitoring import services as monitoring
+from proforient.monitoring import queries as monitoring_queries
 from proforient.monitoring.models import Status
 from proforient.surveys import services as surveys
 from proforient.surveys.models import Campaign
@@ -58,7 +58,7 @@ def form_states(year: int, school_id: int | None) -> list[FormState]:
     if school_id is None:
         return [
             FormState(s.period.kind_label, s.counts, s.schools, s.period.closes_on)
-            for s in monitoring.period_summaries(today)
+            for s in monitoring_queries.period_summaries(today)
             if s.period.year == year
         ]
     return [
@@ -68,7 +68,7 @@ def form_states(year: int, school_id: int | None) -> list[FormState]:
             1,
             r.period.closes_on,
         )
-        for r in monitoring.school_period_rows(school_id, today)
+        for r in monitoring_queries.school_period_rows(school_id, today)
         if r.period.year == year
     ]
 

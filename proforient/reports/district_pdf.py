@@ -16,13 +16,13 @@ from proforient.core.timeutil import academic_year_label
 from proforient.indicators import (
     BY_KEY,
     DEFINITIONS,
-    FLAG_LABELS,
+    Flag,
     History,
     Indicator,
     IndicatorTable,
     Row,
 )
-from proforient.indicators.table import SUPPRESSED, min_group
+from proforient.indicators.values import SUPPRESSED, min_group
 from proforient.pdf.charts import column_chart
 from proforient.pdf.document import build_pdf, frame_width
 from proforient.pdf.styles import GRID, HEADER_BG, styles
@@ -182,7 +182,7 @@ def _schools(table: IndicatorTable) -> list[Flowable]:
 
 def _attention(table: IndicatorTable) -> list[Flowable]:
     out: list[Flowable] = [heading("3. Обратите внимание")]
-    flagged = [(label, table.flagged(code)) for code, label in FLAG_LABELS.items()]
+    flagged = [(label, table.flagged(code)) for code, label in Flag.choices()]
     flagged = [(label, rows) for label, rows in flagged if rows]
     if not flagged:
         return [*out, para("Замечаний нет.", styles()["cell"])]

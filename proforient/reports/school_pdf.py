@@ -12,7 +12,7 @@ from proforient.core.timeutil import academic_year_label
 from proforient.events.models import Level
 from proforient.indicators import BY_KEY
 from proforient.monitoring.models import GRADUATE_CATEGORIES, GRADUATE_GRADES
-from proforient.monitoring.services import COHORT
+from proforient.monitoring.rules import COHORT
 from proforient.pdf.charts import legend
 from proforient.pdf.document import column_width, frame_width, render_pdf, start_columns
 from proforient.pdf.styles import styles

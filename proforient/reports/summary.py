@@ -18,7 +18,7 @@ from proforient.indicators import (
     Row,
     district_history,
 )
-from proforient.monitoring.services import GraduateValues
+from proforient.monitoring.rules import GraduateValues
 from proforient.schools.models import School
 from proforient.surveys.models import Audience, Campaign, CampaignSchool
 from proforient.surveys.results import CampaignData, Results, load_campaign, results_for

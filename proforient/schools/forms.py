@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from proforient.core.forms import BaseForm
 from proforient.extensions import db
-from proforient.schools.models import GRADES, SCHOOL_KINDS, School, school_name_key
+from proforient.schools.models import GRADES, School, SchoolKind, school_name_key
 
 
 class SchoolForm(BaseForm):
@@ -18,7 +18,7 @@ class SchoolForm(BaseForm):
         validators=[DataRequired("Введите краткое наименование."), Length(max=200)],
     )
     settlement = StringField("Населённый пункт", validators=[Length(max=200)])
-    kind = SelectField("Тип", choices=[(k, label) for k, label in SCHOOL_KINDS])
+    kind = SelectField("Тип", choices=SchoolKind.choices())
 
     def __init__(self, *args, editing: School | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,23 +1,30 @@
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from proforient.core.audit import Audited
+from proforient.core.choices import Choices
 from proforient.extensions import db
+
+if TYPE_CHECKING:
+    from proforient.auth.models import User
 
 GRADES = range(1, 12)
 
-SCHOOL_KINDS = [
-    ("СОШ", "Средняя общеобразовательная школа"),
-    ("ООШ", "Основная общеобразовательная школа"),
-    ("НОШ", "Начальная общеобразовательная школа"),
-    ("Гимназия", "Гимназия"),
-    ("Лицей", "Лицей"),
-    ("СОШ с УИОП", "СОШ с углублённым изучением отдельных предметов"),
-    ("Коррекционная школа", "Коррекционная (специальная) школа"),
-    ("Иное", "Иное"),
-]
+
+class SchoolKind(Choices):
+    """The type of a school; the code is the short Russian name kept in `school.kind`."""
+
+    SOSH = "СОШ", "Средняя общеобразовательная школа"
+    OOSH = "ООШ", "Основная общеобразовательная школа"
+    NOSH = "НОШ", "Начальная общеобразовательная школа"
+    GYMNASIUM = "Гимназия", "Гимназия"
+    LYCEUM = "Лицей", "Лицей"
+    SOSH_UIOP = "СОШ с УИОП", "СОШ с углублённым изучением отдельных предметов"
+    CORRECTIONAL = "Коррекционная школа", "Коррекционная (специальная) школа"
+    OTHER = "Иное", "Иное"
 
 
 def natural_key(name: str) -> tuple:
@@ -45,7 +52,7 @@ class Enrolment(Audited, db.Model):
     grade: Mapped[int]
     students: Mapped[int] = mapped_column(default=0)
 
-    school = relationship("School", back_populates="enrolments")
+    school: Mapped["School"] = relationship("School", back_populates="enrolments")
 
     def __repr__(self) -> str:
         return f"<Enrolment school={self.school_id} grade={self.grade}: {self.students}>"
@@ -64,11 +71,11 @@ class School(Audited, db.Model):
     # «МКОУ СОШ № 3» vs «мкоу сош №3» is enforced on this column instead.
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     settlement: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(64), default="СОШ")
+    kind: Mapped[str] = mapped_column(String(64), default=SchoolKind.SOSH)
     active: Mapped[bool] = mapped_column(default=True)
 
-    users = relationship("User", back_populates="school")
-    enrolments = relationship(
+    users: Mapped[list["User"]] = relationship("User", back_populates="school")
+    enrolments: Mapped[list["Enrolment"]] = relationship(
         "Enrolment",
         back_populates="school",
         order_by="Enrolment.grade",

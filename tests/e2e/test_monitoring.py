@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from proforient.auth.models import Role
 from proforient.core.timeutil import local_today
 from proforient.extensions import db
-from proforient.monitoring import services
+from proforient.monitoring import operations, queries
 from proforient.monitoring.models import PeriodKind, Status
 from tests.factories import PASSWORD, make_school, make_user
 
@@ -24,7 +24,7 @@ def login(page, login: str) -> None:
 
 def open_period(kind: str) -> None:
     today = local_today()
-    services.create_period(kind, YEAR, today - timedelta(days=3), today + timedelta(days=30))
+    operations.create_period(kind, YEAR, today - timedelta(days=3), today + timedelta(days=30))
     db.session.commit()
 
 
@@ -74,7 +74,7 @@ def test_coordinator_fills_and_submits_the_monitoring_form(page, screenshot):
     expect(page.get_by_text("Программа «Мой выбор»")).to_be_visible()
     screenshot(page, "monitoring-form-submitted")
 
-    report = services.get_report(PeriodKind.MONITORING, school.id, YEAR)
+    report = queries.get_report(PeriodKind.MONITORING, school.id, YEAR)
     db.session.refresh(report)
     assert report.status == Status.SUBMITTED
     assert (report.programs_count, report.minors_employed, report.children_rewarded) == (2, 12, 17)

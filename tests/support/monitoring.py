@@ -1,6 +1,6 @@
 """Submitted yearly forms with known figures, for the tests of what they feed."""
 
-from proforient.monitoring import services
+from proforient.monitoring import operations, rules
 from proforient.monitoring.models import Status
 
 YEAR = 2025
@@ -23,7 +23,7 @@ def monitoring_form(school, year=YEAR, status=Status.SUBMITTED, **values):
         "summary": "Итоги",
         **values,
     }
-    report = services.save_monitoring(None, school, year, data)
+    report = operations.save_monitoring(None, school, year, data)
     report.status = status
     return report
 
@@ -31,12 +31,12 @@ def monitoring_form(school, year=YEAR, status=Status.SUBMITTED, **values):
 def graduates_form(school, year=YEAR, status=Status.SUBMITTED, scale=1):
     """Graduates (total, сироты, ОВЗ) × `scale`: grade 9 — 10 (1, 2), of whom 6 stay for
     grade 10 and 4 go to colleges as workers; grade 11 — 5, all to universities."""
-    values = services.empty_graduate_values()
+    values = rules.empty_graduate_values()
     values[9]["graduates"] = (10 * scale, 1 * scale, 2 * scale)
     values[9]["school10_own"] = (6 * scale, 0, 1 * scale)
     values[9]["spo_workers"] = (4 * scale, 1 * scale, 1 * scale)
     values[11]["graduates"] = (5 * scale, 0, 0)
     values[11]["vuz_budget"] = (5 * scale, 0, 0)
-    report = services.save_graduates(None, school, year, values)
+    report = operations.save_graduates(None, school, year, values)
     report.status = status
     return report

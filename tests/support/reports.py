@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from proforient.events.models import Level
 from proforient.extensions import db
-from proforient.monitoring import services as monitoring
+from proforient.monitoring import operations as monitoring_operations
 from proforient.monitoring.models import PeriodKind, Status
 from tests.factories import make_school
 from tests.support.agreements import make_agreement, make_partner
@@ -95,7 +95,7 @@ def build_district() -> District:
     )
     make_agreement(gone, college, number="99", valid_from=date(2025, 1, 10), indefinite=True)
 
-    monitoring.create_period(PeriodKind.MONITORING, YEAR)
+    monitoring_operations.create_period(PeriodKind.MONITORING, YEAR)
     monitoring_form(a)
     monitoring_form(a, year=YEAR - 1, program_names="Программа А")
     monitoring_form(b, status=Status.DRAFT, minors_employed=100)
