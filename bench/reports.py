@@ -47,8 +47,8 @@ from proforient.plan.services import seed_default_items  # noqa: E402
 from proforient.schools.models import School  # noqa: E402
 from proforient.surveys import defaults  # noqa: E402
 from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire  # noqa: E402
-from proforient.surveys.submission import new_token  # noqa: E402
 from proforient.surveys.tallies import rebuild_tallies  # noqa: E402
+from proforient.surveys.tokens import new_token  # noqa: E402
 
 PASSWORD = "bench-password-1"
 YEAR = 2025

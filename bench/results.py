@@ -39,8 +39,9 @@ from proforient.schools import demo as schools_demo  # noqa: E402
 from proforient.schools.models import Enrolment, School  # noqa: E402
 from proforient.surveys import defaults  # noqa: E402
 from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire  # noqa: E402
-from proforient.surveys.submission import build_spec, new_token  # noqa: E402
+from proforient.surveys.spec import build_spec  # noqa: E402
 from proforient.surveys.tallies import rebuild_tallies  # noqa: E402
+from proforient.surveys.tokens import new_token  # noqa: E402
 
 PASSWORD = "bench-password-1"
 CHUNK = 5000

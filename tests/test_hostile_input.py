@@ -26,7 +26,7 @@ from proforient.extensions import db
 from proforient.monitoring.models import ReportingPeriod
 from proforient.schools.models import School
 from proforient.surveys.models import AnswerText, Campaign, Question, Response
-from proforient.surveys.submission import build_spec
+from proforient.surveys.spec import build_spec
 from tests.support.agreements import PDF, agreement_form, make_agreement, make_partner
 from tests.support.events import make_event, seed_reference
 from tests.support.surveys import form_key, link_of, make_campaign, valid_answers

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from proforient.extensions import db
 from proforient.surveys import services
 from proforient.surveys.models import CampaignSchool, OneTimeCode
-from proforient.surveys.submission import format_code
+from proforient.surveys.tokens import format_code
 from tests.factories import make_user
 from tests.support.survey_results import make_survey
 

@@ -14,9 +14,9 @@ from proforient import create_app
 from proforient.extensions import db
 from proforient.surveys import services
 from proforient.surveys.models import Answer, LinkRate, OneTimeCode, Response
-from proforient.surveys.submission import KEY_RE, KEY_SALT, new_submission_key
 from proforient.surveys.tallies import differences
 from proforient.surveys.throttle import take_slot, taken
+from proforient.surveys.tokens import KEY_RE, KEY_SALT, new_submission_key
 from tests.support.surveys import form_key, link_of, make_campaign, valid_answers
 
 

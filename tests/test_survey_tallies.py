@@ -20,7 +20,7 @@ from proforient.surveys.models import (
     AnswerTally,
     Response,
 )
-from proforient.surveys.submission import build_spec, format_code
+from proforient.surveys.spec import build_spec
 from proforient.surveys.tallies import (
     KEY,
     answer_counts,
@@ -28,6 +28,7 @@ from proforient.surveys.tallies import (
     rebuild_tallies,
     tally_rows,
 )
+from proforient.surveys.tokens import format_code
 from tests.support.survey_results import make_survey
 from tests.support.surveys import form_key, link_of, make_campaign
 

@@ -21,7 +21,7 @@ from proforient.surveys.models import (
     Questionnaire,
     Response,
 )
-from proforient.surveys.submission import CODE_RE, TOKEN_RE, format_code
+from proforient.surveys.tokens import CODE_RE, TOKEN_RE, format_code
 from tests.support.surveys import form_key, link_of, make_campaign, valid_answers
 
 

@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
             for short_name, audience, token, cid in open_links():
                 if campaign_id is not None and cid != campaign_id:
                     continue
-                label = Audience.LABELS.get(audience, audience)
+                label = Audience.label_of(audience)
                 click.echo(f"{short_name}\t{label}\t{survey_url(token, base_url)}")
 
     @app.cli.command("survey-tallies")

@@ -14,6 +14,7 @@ deliberately not `Audited`.
 """
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -29,37 +30,55 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from proforient.core.audit import Audited
+from proforient.core.choices import Choices
 from proforient.core.timeutil import utcnow
 from proforient.extensions import db
 
-
-class Audience:
-    STUDENTS = "students"
-    PARENTS = "parents"
-
-    LABELS = {STUDENTS: "обучающиеся", PARENTS: "родители"}
-    # «Анкетирование обучающихся / родителей»
-    GENITIVE = {STUDENTS: "обучающихся", PARENTS: "родителей"}
-    CHOICES = list(LABELS.items())
+if TYPE_CHECKING:
+    from proforient.schools.models import School
 
 
-class QuestionKind:
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    RATING = "rating"  # 1–5
-    SATISFACTION = "satisfaction"  # the five-point «Шкала У», scored 5..1
-    MATRIX = "matrix"  # rows, each rated 1–5
-    TEXT = "text"  # short free text, at most 500 characters
+class Audience(Choices):
+    """Who a questionnaire and a campaign ask; `genitive` fills «Анкетирование …»."""
 
-    LABELS = {
-        SINGLE: "Один вариант",
-        MULTIPLE: "Несколько вариантов",
-        RATING: "Оценка от 1 до 5",
-        SATISFACTION: "Шкала удовлетворённости",
-        MATRIX: "Матрица оценок 1–5",
-        TEXT: "Короткий текст",
-    }
-    CHOICES = list(LABELS.items())
+    genitive: str
+
+    def __init__(self, code: str, label: str, genitive: str):
+        self.genitive = genitive
+
+    STUDENTS = "students", "обучающиеся", "обучающихся"
+    PARENTS = "parents", "родители", "родителей"
+
+    @classmethod
+    def genitive_of(cls, code: str | None) -> str:
+        try:
+            return cls(code).genitive
+        except ValueError:
+            return ""
+
+
+class QuestionKind(Choices):
+    """The stored code of a question's type; what a type does lives in `qtypes`."""
+
+    SINGLE = "single", "Один вариант"
+    MULTIPLE = "multiple", "Несколько вариантов"
+    RATING = "rating", "Оценка от 1 до 5"
+    SATISFACTION = "satisfaction", "Шкала удовлетворённости"  # «Шкала У», scored 5..1
+    MATRIX = "matrix", "Матрица оценок 1–5"  # rows, each rated 1–5
+    TEXT = "text", "Короткий текст"  # at most TEXT_MAX characters
+
+
+class CampaignState(Choices):
+    """Computed from a campaign's window, never stored; `badge` is the list's badge class."""
+
+    badge: str
+
+    def __init__(self, code: str, label: str, badge: str):
+        self.badge = badge
+
+    DRAFT = "draft", "ещё не начато", "badge-warn"
+    OPEN = "open", "идёт", "badge-ok"
+    CLOSED = "closed", "завершено", "badge-muted"
 
 
 TEXT_MAX = 500
@@ -73,7 +92,7 @@ class Questionnaire(Audited, db.Model):
 
     __tablename__ = "questionnaire"
     __table_args__ = (
-        CheckConstraint("audience IN ('students', 'parents')", name="audience_known"),
+        Audience.check_constraint("audience", name="audience_known"),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("minutes BETWEEN 1 AND 120", name="minutes_range"),
     )
@@ -97,7 +116,7 @@ class Questionnaire(Audited, db.Model):
         order_by="Question.position",
         cascade="all, delete-orphan",
     )
-    parent = relationship("Questionnaire", remote_side=[id])
+    parent: Mapped["Questionnaire | None"] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Questionnaire #{self.id} v{self.version} {self.title!r}>"
@@ -107,7 +126,7 @@ class Questionnaire(Audited, db.Model):
 
     @property
     def audience_label(self) -> str:
-        return Audience.LABELS.get(self.audience, self.audience)
+        return Audience.label_of(self.audience)
 
     @property
     def grade_question(self) -> "Question | None":
@@ -117,10 +136,7 @@ class Questionnaire(Audited, db.Model):
 class Question(Audited, db.Model):
     __tablename__ = "question"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('single', 'multiple', 'rating', 'satisfaction', 'matrix', 'text')",
-            name="kind_known",
-        ),
+        QuestionKind.check_constraint("kind", name="kind_known"),
         CheckConstraint("max_choices IS NULL OR max_choices >= 1", name="max_choices_positive"),
         CheckConstraint("position >= 0", name="position_nonnegative"),
     )
@@ -162,7 +178,7 @@ class Question(Audited, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return QuestionKind.LABELS.get(self.kind, self.kind)
+        return QuestionKind.label_of(self.kind)
 
 
 class QuestionOption(Audited, db.Model):
@@ -221,7 +237,7 @@ class Campaign(Audited, db.Model):
 
     __tablename__ = "campaign"
     __table_args__ = (
-        CheckConstraint("audience IN ('students', 'parents')", name="audience_known"),
+        Audience.check_constraint("audience", name="audience_known"),
         CheckConstraint("closes_at > opens_at", name="window_order"),
         CheckConstraint("academic_year BETWEEN 2000 AND 2100", name="year_range"),
     )
@@ -243,8 +259,7 @@ class Campaign(Audited, db.Model):
         back_populates="campaign", cascade="all, delete-orphan"
     )
 
-    DRAFT, OPEN, CLOSED = "draft", "open", "closed"
-    STATE_LABELS = {DRAFT: "ещё не начато", OPEN: "идёт", CLOSED: "завершено"}
+    DRAFT, OPEN, CLOSED = CampaignState.DRAFT, CampaignState.OPEN, CampaignState.CLOSED
 
     def __repr__(self) -> str:
         return f"<Campaign #{self.id} {self.audience} {self.academic_year}>"
@@ -252,7 +267,7 @@ class Campaign(Audited, db.Model):
     def __str__(self) -> str:
         return self.title
 
-    def state(self, now: datetime | None = None) -> str:
+    def state(self, now: datetime | None = None) -> CampaignState:
         now = now or utcnow()
         if now < self.opens_at:
             return self.DRAFT
@@ -266,11 +281,11 @@ class Campaign(Audited, db.Model):
 
     @property
     def state_label(self) -> str:
-        return self.STATE_LABELS[self.state()]
+        return self.state().label
 
     @property
     def audience_label(self) -> str:
-        return Audience.LABELS.get(self.audience, self.audience)
+        return Audience.label_of(self.audience)
 
 
 class CampaignSchool(Audited, db.Model):
@@ -285,7 +300,7 @@ class CampaignSchool(Audited, db.Model):
     token: Mapped[str] = mapped_column(String(32), unique=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="links")
-    school = relationship("School")
+    school: Mapped["School"] = relationship()
 
     def __repr__(self) -> str:
         return f"<CampaignSchool campaign={self.campaign_id} school={self.school_id}>"

@@ -1,7 +1,6 @@
 """Department-side operations: questionnaires (with versioning), campaigns, links, codes,
 turnout. Services add and flush; views commit."""
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -11,22 +10,21 @@ from proforient.core.timeutil import academic_year_label, from_local, utcnow
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_in_grades
+from proforient.surveys.caches import invalidate_spec
 from proforient.surveys.models import (
     Audience,
     Campaign,
     CampaignSchool,
     OneTimeCode,
     Question,
-    QuestionKind,
     Questionnaire,
     QuestionOption,
     QuestionRow,
     Response,
 )
 from proforient.surveys.qtypes import REGISTRY
-from proforient.surveys.submission import invalidate_spec, new_code, new_token
+from proforient.surveys.tokens import new_code, new_token
 
-OTHER_LABEL = "Другое"
 MAX_CODES = 500  # per request: a class, or a whole grade of a large school
 # Codes a coordinator may make per grade beyond its enrolment: slips get lost or spoilt
 # and are replaced, and the enrolment recorded at the start of the year drifts as
@@ -159,18 +157,6 @@ def _renumber(questionnaire: Questionnaire) -> None:
         q.position = position
 
 
-GRADE_RE = re.compile(r"\s*(\d{1,2})")
-
-
-def grade_of_label(label: str) -> int | None:
-    """The grade an option of the [grade] question stands for: «7» → 7, «1–4» → 1."""
-    m = GRADE_RE.match(label)
-    if not m:
-        return None
-    grade = int(m.group(1))
-    return grade if 1 <= grade <= 11 else None
-
-
 def split_lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -186,29 +172,21 @@ def save_question(questionnaire: Questionnaire, question: Question | None, form)
     question.text = form.text.data.strip()
     question.hint = (form.hint.data or "").strip()
     question.required = bool(form.required.data)
-    question.is_grade = bool(form.is_grade.data) and kind == QuestionKind.SINGLE
+    question.is_grade = bool(form.is_grade.data) and qtype.can_be_grade
     question.in_index = bool(form.in_index.data) and qtype.scored
-    question.max_choices = form.max_choices.data if kind == QuestionKind.MULTIPLE else None
-    question.allow_other = bool(form.allow_other.data) and kind in (
-        QuestionKind.SINGLE,
-        QuestionKind.MULTIPLE,
+    question.max_choices = form.max_choices.data if qtype.has_max_choices else None
+    question.allow_other = (
+        bool(form.allow_other.data) and qtype.can_have_other and not question.is_grade
     )
-    if question.is_grade:
-        question.allow_other = False
     # Nobody has answered this questionnaire (else we would be editing a new version), so
     # options and rows can simply be replaced.
-    options: list[QuestionOption] = []
-    if qtype.fixed_options:
-        options = [
-            QuestionOption(position=i, label=label, value=value)
-            for i, (label, value) in enumerate(qtype.fixed_options)
-        ]
-    elif qtype.has_options:
-        for i, label in enumerate(split_lines(form.options.data)):
-            value = grade_of_label(label) if question.is_grade else None
-            options.append(QuestionOption(position=i, label=label[:300], value=value))
-        if question.allow_other:
-            options.append(QuestionOption(position=len(options), label=OTHER_LABEL, is_other=True))
+    lines = split_lines(form.options.data) if qtype.has_options else []
+    options = [
+        QuestionOption(position=i, label=label, value=value, is_other=is_other)
+        for i, (label, value, is_other) in enumerate(
+            qtype.editor_options(lines, question.is_grade, question.allow_other)
+        )
+    ]
     if _option_signature(question.options) != _option_signature(options):
         question.options = options
     rows = (
@@ -263,7 +241,7 @@ def row_lines(question: Question) -> str:
 
 
 def default_title(audience: str, academic_year: int) -> str:
-    return f"Анкетирование {Audience.GENITIVE[audience]}, {academic_year_label(academic_year)}"
+    return f"Анкетирование {Audience(audience).genitive}, {academic_year_label(academic_year)}"
 
 
 def default_window(academic_year: int) -> tuple[datetime, datetime]:

@@ -23,8 +23,9 @@ from proforient.surveys.forms import (
     VoidForm,
 )
 from proforient.surveys.models import Audience, Campaign, CampaignSchool, Question, Questionnaire
-from proforient.surveys.submission import build_spec, format_code
-from proforient.surveys.submission import new_submission_key as _new_key
+from proforient.surveys.spec import build_spec
+from proforient.surveys.tokens import format_code
+from proforient.surveys.tokens import new_submission_key as _new_key
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 
@@ -240,7 +241,7 @@ def campaign_new():
         form.opens_at.data, form.closes_at.data = opens, closes
         form.schools.data = [sid for sid, _label in form.schools.choices]
         audience = request.args.get("audience", Audience.STUDENTS)
-        form.audience.data = audience if audience in Audience.LABELS else Audience.STUDENTS
+        form.audience.data = audience if audience in Audience.codes() else Audience.STUDENTS
         match = next(
             (q.id for q in services.questionnaire_list() if q.audience == form.audience.data),
             None,

@@ -18,8 +18,8 @@ from proforient.surveys.models import (
     QuestionRow,
     Response,
 )
-from proforient.surveys.submission import new_token
 from proforient.surveys.tallies import rebuild_tallies
+from proforient.surveys.tokens import new_token
 
 _seq = itertools.count(1)
 
