@@ -180,6 +180,13 @@ class Question(Audited, db.Model):
     def kind_label(self) -> str:
         return QuestionKind.label_of(self.kind)
 
+    @property
+    def qtype(self):
+        """The question's type (`qtypes.QuestionType`): what it does with answers."""
+        from proforient.surveys.qtypes import REGISTRY  # qtypes imports this module
+
+        return REGISTRY[self.kind]
+
 
 class QuestionOption(Audited, db.Model):
     """A choice of a single/multiple question or a point of the satisfaction scale.

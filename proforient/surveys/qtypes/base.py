@@ -229,6 +229,16 @@ class QuestionType:
     can_have_other = False  # may offer «Другое: ___»
     has_max_choices = False
     scored = False  # answers carry a 1..5 score (can be [index])
+    # The respondent's form: the template of one question's field, given `q` (the
+    # QuestionSpec), `v` (what `parse` kept, or None) and `errors`.
+    field_template = ""
+    # The results page: the block of figures (given `q`, `qr` the QuestionResult, `res`
+    # the Results), or "" for none; free text is listed under it when the type takes it.
+    result_template = ""
+    free_text = False  # the answer itself is text (not only «Другое»)
+    result_heading = "Вариант"  # the first column of the options' table
+    shows_mean = False  # the mean score under the table
+    satisfied_label = "Оценки 4–5"  # the share of the top two points under the table
     # The PDF reports' chart.
     charted = True  # drawn as bars in the PDF reports
     chart_hint = ""  # the line under the chart's caption

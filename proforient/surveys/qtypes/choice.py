@@ -112,6 +112,8 @@ class ChoiceType(QuestionType):
 @register
 class SingleChoice(ChoiceType):
     kind = QuestionKind.SINGLE
+    field_template = "surveys/respond/fields/single.html"
+    result_template = "surveys/result_blocks/options.html"
     can_be_grade = True
 
     def parse(self, q, form):
@@ -147,6 +149,8 @@ class SingleChoice(ChoiceType):
 @register
 class MultipleChoice(ChoiceType):
     kind = QuestionKind.MULTIPLE
+    field_template = "surveys/respond/fields/multiple.html"
+    result_template = "surveys/result_blocks/options.html"
     has_max_choices = True
     chart_hint = "Несколько вариантов: доли от всех анкет."
 
@@ -214,6 +218,7 @@ class Satisfaction(SingleChoice):
     """The five-point «Шкала У»; each option carries its score 5..1."""
 
     kind = QuestionKind.SATISFACTION
+    satisfied_label = "Удовлетворены (два верхних пункта)"
     has_options = False
     can_be_grade = False
     can_have_other = False

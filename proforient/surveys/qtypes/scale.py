@@ -27,6 +27,10 @@ ROW_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"
 @register
 class Rating(QuestionType):
     kind = QuestionKind.RATING
+    field_template = "surveys/respond/fields/rating.html"
+    result_template = "surveys/result_blocks/options.html"
+    result_heading = "Оценка"
+    shows_mean = True
     scored = True
 
     def parse(self, q, form):
@@ -65,6 +69,8 @@ class Rating(QuestionType):
 @register
 class Matrix(QuestionType):
     kind = QuestionKind.MATRIX
+    field_template = "surveys/respond/fields/matrix.html"
+    result_template = "surveys/result_blocks/matrix.html"
     has_rows = True
     scored = True
     chart_hint = "Доля оценок 4–5 по каждому пункту и средняя оценка."

@@ -8,6 +8,8 @@ from proforient.surveys.qtypes.base import Parsed, QuestionType, form_text, regi
 @register
 class FreeText(QuestionType):
     kind = QuestionKind.TEXT
+    field_template = "surveys/respond/fields/text.html"
+    free_text = True
     charted = False
 
     def parse(self, q, form):
