@@ -10,7 +10,7 @@ Anonymity is a property of the schema, not of discipline:
   GROUP BY; free text lives in `answer_text`.
 Response, Answer, AnswerText, OneTimeCode, AnswerTally (counts per school × grade, kept
 at submission for results) and LinkRate (a link's answers in the current minute) are
-deliberately not `Audited`.
+deliberately not `Audited`. The whole picture: docs/anonymity.md.
 """
 
 from datetime import date, datetime
