@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, func, inspect, select, update
 
 from proforient.extensions import db
-from proforient.surveys import services
+from proforient.surveys import campaigns
 from proforient.surveys.models import (
     NO_GRADE,
     NO_OPTION,
@@ -172,7 +172,7 @@ def test_a_repeated_submission_key_leaves_tallies_unchanged(client, school):
 
 def test_a_reused_one_time_code_leaves_tallies_unchanged(client, school):
     campaign = make_campaign([school], uses_codes=True)
-    codes = services.generate_codes(link_of(campaign, school), 7, 2)
+    codes = campaigns.generate_codes(link_of(campaign, school), 7, 2)
     db.session.commit()
     url = f"/s/{link_of(campaign, school).token}"
     # Two more forms opened with the same code (a copied slip) before it is used.

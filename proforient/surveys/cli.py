@@ -5,7 +5,7 @@ from proforient.core.formatting import fmt_number, plural
 from proforient.extensions import db
 from proforient.surveys.links import survey_url
 from proforient.surveys.models import Audience, Campaign
-from proforient.surveys.services import open_links
+from proforient.surveys.queries import open_links
 from proforient.surveys.tallies import KEY, differences, rebuild_tallies
 
 SHOWN_DIFFERENCES = 50

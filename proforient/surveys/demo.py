@@ -30,6 +30,7 @@ from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
 from proforient.surveys import defaults
 from proforient.surveys.aggregates import grade_options
+from proforient.surveys.campaigns import default_title, default_window
 from proforient.surveys.models import (
     Answer,
     AnswerText,
@@ -40,7 +41,6 @@ from proforient.surveys.models import (
     Response,
 )
 from proforient.surveys.qtypes import QuestionSpec
-from proforient.surveys.services import default_title, default_window
 from proforient.surveys.spec import SurveySpec, build_spec
 from proforient.surveys.tallies import rebuild_tallies
 from proforient.surveys.tokens import new_token

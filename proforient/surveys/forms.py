@@ -30,7 +30,7 @@ from proforient.core.timeutil import (
 )
 from proforient.extensions import db
 from proforient.schools.models import School
-from proforient.surveys import services
+from proforient.surveys import authoring, campaigns, queries
 from proforient.surveys.models import Audience, Campaign, Question, Questionnaire
 from proforient.surveys.qtypes import REGISTRY, QuestionType, kind_choices
 
@@ -103,14 +103,14 @@ class QuestionForm(BaseForm):
     def validate_options(self, field):
         if self.qtype is None or not self.qtype.has_options:
             return
-        error = self.qtype.options_error(services.split_lines(field.data), self.is_grade.data)
+        error = self.qtype.options_error(authoring.split_lines(field.data), self.is_grade.data)
         if error:
             raise ValidationError(error)
 
     def validate_rows(self, field):
         if self.qtype is None or not self.qtype.has_rows:
             return
-        error = self.qtype.rows_error(services.split_lines(field.data))
+        error = self.qtype.rows_error(authoring.split_lines(field.data))
         if error:
             raise ValidationError(error)
 
@@ -203,7 +203,7 @@ class CampaignForm(BaseForm):
             .order_by(School.short_name)
         ).all()
         self.schools.choices = [(s.id, s.short_name) for s in schools]
-        self.has_responses = bool(campaign and campaign.id and services.response_count(campaign))
+        self.has_responses = bool(campaign and campaign.id and queries.response_count(campaign))
 
     def validate_questionnaire_id(self, field):
         qn = db.session.get(Questionnaire, field.data) if field.data else None
@@ -255,7 +255,7 @@ class CodesForm(BaseForm):
         description="По умолчанию — число обучающихся в классе.",
         validators=[
             InputRequired("Укажите количество."),
-            NumberRange(1, services.MAX_CODES, f"От 1 до {services.MAX_CODES}."),
+            NumberRange(1, campaigns.MAX_CODES, f"От 1 до {campaigns.MAX_CODES}."),
         ],
     )
 
@@ -278,9 +278,9 @@ class CodesForm(BaseForm):
             return
         grade = self.grade.data
         students = self.enrolment.get(grade, 0)
-        margin = services.code_margin(students)
+        margin = campaigns.code_margin(students)
         made = self.summary.get(grade, (0, 0))[0]
-        left = max(0, services.code_limit(students) - made)
+        left = max(0, campaigns.code_limit(students) - made)
         if field.data <= left:
             return
         why = f"обучающихся {students}, запас {margin}, уже создано {made}"

@@ -13,7 +13,7 @@ from proforient.core.timeutil import current_academic_year, local_today, to_loca
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
-from proforient.surveys import integrity, services
+from proforient.surveys import authoring, campaigns, integrity, queries
 from proforient.surveys.forms import (
     CampaignForm,
     CodesForm,
@@ -43,7 +43,7 @@ def _new_version_flash(questionnaire: Questionnaire) -> None:
 def home_panel():
     """Open campaigns on the home page; a coordinator also gets the school's links."""
     return render_template(
-        "surveys/_home_panel.html", items=services.open_campaigns_panel(user_school_id())
+        "surveys/_home_panel.html", items=queries.open_campaigns_panel(user_school_id())
     )
 
 
@@ -53,7 +53,7 @@ def home_panel():
 @bp.get("/")
 @login_required
 def index():
-    campaigns = services.campaign_list(user_school_id())
+    campaigns = queries.campaign_list(user_school_id())
     return render_template("surveys/index.html", campaigns=campaigns)
 
 
@@ -64,13 +64,13 @@ def index():
 @department_required
 def questionnaires():
     show_all = request.args.get("all") == "1"
-    items = services.questionnaire_list(include_archived=show_all)
+    items = queries.questionnaire_list(include_archived=show_all)
     ids = [q.id for q in items]
     return render_template(
         "surveys/questionnaires.html",
         items=items,
-        frozen=services.frozen_ids(ids),
-        counts=services.question_counts(ids),
+        frozen=queries.frozen_ids(ids),
+        counts=queries.question_counts(ids),
         show_all=show_all,
     )
 
@@ -80,7 +80,7 @@ def questionnaires():
 def questionnaire_new():
     form = QuestionnaireForm()
     if form.validate_on_submit():
-        qn = services.save_questionnaire(Questionnaire(version=1), form)
+        qn = authoring.save_questionnaire(Questionnaire(version=1), form)
         db.session.commit()
         flash("Анкета создана. Добавьте вопросы.", "success")
         return redirect(url_for("surveys.questionnaire", questionnaire_id=qn.id))
@@ -97,7 +97,7 @@ def questionnaire(questionnaire_id: int):
     return render_template(
         "surveys/questionnaire.html",
         questionnaire=qn,
-        frozen=services.is_frozen(qn),
+        frozen=queries.is_frozen(qn),
         frozen_note=FROZEN_NOTE,
         campaigns=campaigns,
     )
@@ -109,8 +109,8 @@ def questionnaire_edit(questionnaire_id: int):
     qn = db.get_or_404(Questionnaire, questionnaire_id)
     form = QuestionnaireForm(obj=qn)
     if form.validate_on_submit():
-        target, created = services.editable(qn)
-        services.save_questionnaire(target, form)
+        target, created = authoring.editable(qn)
+        authoring.save_questionnaire(target, form)
         db.session.commit()
         if created:
             _new_version_flash(target)
@@ -121,7 +121,7 @@ def questionnaire_edit(questionnaire_id: int):
         "surveys/questionnaire_form.html",
         form=form,
         questionnaire=qn,
-        frozen=services.is_frozen(qn),
+        frozen=queries.is_frozen(qn),
         frozen_note=FROZEN_NOTE,
     )
 
@@ -130,7 +130,7 @@ def questionnaire_edit(questionnaire_id: int):
 @department_required
 def questionnaire_copy(questionnaire_id: int):
     qn = db.get_or_404(Questionnaire, questionnaire_id)
-    copy = services.copy_questionnaire(qn)
+    copy = authoring.copy_questionnaire(qn)
     db.session.commit()
     flash("Копия создана: измените её как нужно.", "success")
     return redirect(url_for("surveys.questionnaire", questionnaire_id=copy.id))
@@ -159,13 +159,13 @@ def _question_form_page(qn: Questionnaire, question: Question | None):
         # `options` and `rows` are the question's relationships too: unless the POST sends
         # the fields, they show the stored lines, as any other field left out would.
         if request.method == "GET" or "options" not in request.form:
-            form.options.data = services.option_lines(question)
+            form.options.data = authoring.option_lines(question)
         if request.method == "GET" or "rows" not in request.form:
-            form.rows.data = services.row_lines(question)
+            form.rows.data = authoring.row_lines(question)
     if form.validate_on_submit():
-        target, created = services.editable(qn)
-        counterpart = services.counterpart(question, target) if question is not None else None
-        services.save_question(target, counterpart, form)
+        target, created = authoring.editable(qn)
+        counterpart = authoring.counterpart(question, target) if question is not None else None
+        authoring.save_question(target, counterpart, form)
         db.session.commit()
         if created:
             _new_version_flash(target)
@@ -177,7 +177,7 @@ def _question_form_page(qn: Questionnaire, question: Question | None):
         form=form,
         questionnaire=qn,
         question=question,
-        frozen=services.is_frozen(qn),
+        frozen=queries.is_frozen(qn),
         frozen_note=FROZEN_NOTE,
     )
 
@@ -200,8 +200,8 @@ def question_edit(question_id: int):
 def question_move(question_id: int):
     question = db.get_or_404(Question, question_id)
     delta = -1 if request.form.get("direction") == "up" else 1
-    target, created = services.editable(question.questionnaire)
-    services.move_question(services.counterpart(question, target), delta)
+    target, created = authoring.editable(question.questionnaire)
+    authoring.move_question(authoring.counterpart(question, target), delta)
     db.session.commit()
     if created:
         _new_version_flash(target)
@@ -214,8 +214,8 @@ def question_move(question_id: int):
 @department_required
 def question_delete(question_id: int):
     question = db.get_or_404(Question, question_id)
-    target, created = services.editable(question.questionnaire)
-    services.delete_question(services.counterpart(question, target))
+    target, created = authoring.editable(question.questionnaire)
+    authoring.delete_question(authoring.counterpart(question, target))
     db.session.commit()
     if created:
         _new_version_flash(target)
@@ -233,23 +233,23 @@ def campaign_new():
     form = CampaignForm()
     if request.method == "GET":
         year = current_academic_year()
-        opens, closes = services.default_window(year)
+        opens, closes = campaigns.default_window(year)
         if closes.date() < local_today():
             year += 1
-            opens, closes = services.default_window(year)
+            opens, closes = campaigns.default_window(year)
         form.academic_year.data = year
         form.opens_at.data, form.closes_at.data = opens, closes
         form.schools.data = [sid for sid, _label in form.schools.choices]
         audience = request.args.get("audience", Audience.STUDENTS)
         form.audience.data = audience if audience in Audience.codes() else Audience.STUDENTS
         match = next(
-            (q.id for q in services.questionnaire_list() if q.audience == form.audience.data),
+            (q.id for q in queries.questionnaire_list() if q.audience == form.audience.data),
             None,
         )
         form.questionnaire_id.data = match
     if form.validate_on_submit():
         campaign = Campaign()
-        services.save_campaign(campaign, form)
+        campaigns.save_campaign(campaign, form)
         db.session.commit()
         flash("Опрос создан. Ссылки для школ готовы.", "success")
         return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
@@ -275,7 +275,7 @@ def _campaign_for_user(campaign_id: int) -> Campaign:
 @login_required
 def campaign(campaign_id: int):
     campaign = _campaign_for_user(campaign_id)
-    turnout = services.turnout(campaign, user_school_id())
+    turnout = queries.turnout(campaign, user_school_id())
     alerts, daily = [], None
     if current_user.is_department:
         spec = build_spec(campaign.questionnaire_id)
@@ -357,7 +357,7 @@ def campaign_edit(campaign_id: int):
         form.closes_at.data = to_local(campaign.closes_at).replace(tzinfo=None)
         form.schools.data = [link.school_id for link in campaign.links]
     if form.validate_on_submit():
-        warnings = services.save_campaign(campaign, form)
+        warnings = campaigns.save_campaign(campaign, form)
         db.session.commit()
         flash("Изменения сохранены.", "success")
         for warning in warnings:
@@ -370,7 +370,7 @@ def campaign_edit(campaign_id: int):
 @department_required
 def campaign_close(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
-    if services.close_early(campaign):
+    if campaigns.close_early(campaign):
         db.session.commit()
         flash("Опрос завершён досрочно: ссылки больше не принимают ответы.", "success")
     else:
@@ -384,7 +384,7 @@ def campaign_extend(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = ExtendForm(campaign=campaign)
     if form.validate_on_submit():
-        services.extend(campaign, form.closes_at.data)
+        campaigns.extend(campaign, form.closes_at.data)
         db.session.commit()
         flash("Срок опроса изменён.", "success")
         return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
@@ -408,7 +408,7 @@ def campaign_codes(campaign_id: int, school_id: int):
         abort(404)
     school = db.session.get(School, school_id)
     enrolment = enrolment_table([school_id])[school_id]
-    summary = services.code_summary(link)
+    summary = queries.code_summary(link)
     closed = campaign.state() == Campaign.CLOSED
     # A coordinator's codes are capped by the grade's enrolment: a school's own figures
     # are what a stack of spare codes would inflate. The department is not capped.
@@ -423,7 +423,7 @@ def campaign_codes(campaign_id: int, school_id: int):
     if closed and request.method == "POST":
         status = 409  # nothing is created: the links no longer take answers
     elif form.validate_on_submit():
-        codes = services.generate_codes(link, form.grade.data, form.quantity.data)
+        codes = campaigns.generate_codes(link, form.grade.data, form.quantity.data)
         db.session.commit()
         flash(f"Создано кодов для {form.grade.data} класса: {len(codes)}.", "success")
         return redirect(
@@ -441,6 +441,6 @@ def campaign_codes(campaign_id: int, school_id: int):
         is_department=current_user.is_department,
         closed=closed,
         capped=capped,
-        code_limit=services.code_limit,
+        code_limit=campaigns.code_limit,
     )
     return page, status
