@@ -11,7 +11,7 @@ from proforient.core.audit import AuditEvent
 from proforient.extensions import db
 from proforient.surveys import integrity
 from proforient.surveys.aggregates import response_counts
-from proforient.surveys.models import Answer, AnswerText, Response
+from proforient.surveys.response_models import Answer, AnswerText, Response
 from proforient.surveys.spec import build_spec
 from proforient.surveys.tallies import differences
 from tests.factories import make_school, make_user

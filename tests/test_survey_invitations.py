@@ -7,7 +7,8 @@ from sqlalchemy import update
 
 from proforient.extensions import db
 from proforient.surveys import campaigns
-from proforient.surveys.models import CampaignSchool, OneTimeCode
+from proforient.surveys.models import CampaignSchool
+from proforient.surveys.response_models import OneTimeCode
 from proforient.surveys.tokens import format_code
 from tests.factories import make_user
 from tests.support.survey_results import make_survey

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 
 from proforient.extensions import db
 from proforient.surveys import aggregates, overview, results
-from proforient.surveys.models import Response
+from proforient.surveys.response_models import Response
 from tests.factories import make_school, make_user
 from tests.support.queries import count_queries
 from tests.support.survey_results import make_survey

@@ -13,7 +13,7 @@ from sqlalchemy import func, inspect, select, update
 from proforient import create_app
 from proforient.extensions import db
 from proforient.surveys import campaigns
-from proforient.surveys.models import Answer, LinkRate, OneTimeCode, Response
+from proforient.surveys.response_models import Answer, LinkRate, OneTimeCode, Response
 from proforient.surveys.tallies import differences
 from proforient.surveys.throttle import take_slot, taken
 from proforient.surveys.tokens import KEY_RE, KEY_SALT, new_submission_key

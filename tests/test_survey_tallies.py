@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, inspect, select, update
 
 from proforient.extensions import db
 from proforient.surveys import campaigns
-from proforient.surveys.models import (
+from proforient.surveys.response_models import (
     NO_GRADE,
     NO_OPTION,
     NO_ROW,

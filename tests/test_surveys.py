@@ -13,14 +13,8 @@ from proforient.core.timeutil import local_today
 from proforient.extensions import db
 from proforient.surveys import campaigns, defaults, queries
 from proforient.surveys.anonymity import RespondentLogFilter
-from proforient.surveys.models import (
-    Answer,
-    AnswerText,
-    OneTimeCode,
-    Question,
-    Questionnaire,
-    Response,
-)
+from proforient.surveys.models import Question, Questionnaire
+from proforient.surveys.response_models import Answer, AnswerText, OneTimeCode, Response
 from proforient.surveys.tokens import CODE_RE, TOKEN_RE, format_code
 from tests.support.surveys import form_key, link_of, make_campaign, valid_answers
 

@@ -10,14 +10,8 @@ from sqlalchemy import func, select
 from proforient.core.timeutil import current_academic_year, local_today, utcnow
 from proforient.extensions import db
 from proforient.surveys import campaigns, queries
-from proforient.surveys.models import (
-    Campaign,
-    CampaignSchool,
-    OneTimeCode,
-    Question,
-    Questionnaire,
-    Response,
-)
+from proforient.surveys.models import Campaign, CampaignSchool, Question, Questionnaire
+from proforient.surveys.response_models import OneTimeCode, Response
 from tests.factories import make_school
 from tests.support.queries import count_queries
 from tests.support.surveys import (

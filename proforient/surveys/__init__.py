@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from proforient.surveys import models  # noqa: F401  (tables known to the metadata)
+from proforient.surveys import models, response_models  # noqa: F401  (tables known to the metadata)
 
 
 def init_app(app: Flask) -> None:

@@ -16,17 +16,16 @@ from sqlalchemy import func, select
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.surveys.indicators import grade_spans
-from proforient.surveys.models import (
+from proforient.surveys.models import Campaign, CampaignSchool
+from proforient.surveys.qtypes.base import Tally, add_pair
+from proforient.surveys.response_models import (
     NO_OPTION,
     NO_ROW,
     NO_VALUE,
     AnswerTally,
     AnswerText,
-    Campaign,
-    CampaignSchool,
     Response,
 )
-from proforient.surveys.qtypes.base import Tally, add_pair
 from proforient.surveys.spec import SurveySpec
 
 TEXTS_SHOWN = 20  # free texts listed per question on the results page

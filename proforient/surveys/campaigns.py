@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from proforient.core.timeutil import academic_year_label, from_local, utcnow
 from proforient.extensions import db
-from proforient.surveys.models import Audience, Campaign, CampaignSchool, OneTimeCode, Response
+from proforient.surveys.models import Audience, Campaign, CampaignSchool
+from proforient.surveys.response_models import OneTimeCode, Response
 from proforient.surveys.tokens import new_code, new_token
 
 MAX_CODES = 500  # per request: a class, or a whole grade of a large school

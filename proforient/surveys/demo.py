@@ -31,16 +31,9 @@ from proforient.schools.services import enrolment_table
 from proforient.surveys import defaults
 from proforient.surveys.aggregates import grade_options
 from proforient.surveys.campaigns import default_title, default_window
-from proforient.surveys.models import (
-    Answer,
-    AnswerText,
-    Audience,
-    Campaign,
-    CampaignSchool,
-    Questionnaire,
-    Response,
-)
+from proforient.surveys.models import Audience, Campaign, CampaignSchool, Questionnaire
 from proforient.surveys.qtypes import QuestionSpec
+from proforient.surveys.response_models import Answer, AnswerText, Response
 from proforient.surveys.spec import SurveySpec, build_spec
 from proforient.surveys.tallies import rebuild_tallies
 from proforient.surveys.tokens import new_token

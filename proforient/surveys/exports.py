@@ -24,9 +24,10 @@ from proforient.core.timeutil import academic_year_label, local_today
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.surveys.aggregates import min_group, response_counts
-from proforient.surveys.models import Answer, AnswerText, Campaign, Response
+from proforient.surveys.models import Campaign
 from proforient.surveys.overview import SchoolFigures, district_overview
 from proforient.surveys.qtypes import Column, ResponseAnswers
+from proforient.surveys.response_models import Answer, AnswerText, Response
 from proforient.surveys.results import SUPPRESSED
 from proforient.surveys.spec import SurveySpec
 

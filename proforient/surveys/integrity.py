@@ -23,7 +23,8 @@ from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
 from proforient.surveys.aggregates import Counts, grade_options, response_counts, surveyed_grades
-from proforient.surveys.models import Answer, AnswerText, Campaign, Response
+from proforient.surveys.models import Campaign
+from proforient.surveys.response_models import Answer, AnswerText, Response
 from proforient.surveys.spec import SurveySpec
 from proforient.surveys.tallies import rebuild_tallies
 

@@ -19,7 +19,8 @@ from sqlalchemy import bindparam, select
 from proforient.core.timeutil import utcnow
 from proforient.extensions import db
 from proforient.schools.models import School
-from proforient.surveys.models import Campaign, CampaignSchool, CampaignState, OneTimeCode
+from proforient.surveys.models import Campaign, CampaignSchool, CampaignState
+from proforient.surveys.response_models import OneTimeCode
 from proforient.surveys.tokens import CODE_RE, TOKEN_RE
 
 

@@ -14,12 +14,11 @@ from proforient.schools.services import enrolment_in_grades
 from proforient.surveys.models import (
     Campaign,
     CampaignSchool,
-    OneTimeCode,
     Question,
     Questionnaire,
     QuestionOption,
-    Response,
 )
+from proforient.surveys.response_models import OneTimeCode, Response
 
 
 def frozen_ids(questionnaire_ids: list[int]) -> set[int]:

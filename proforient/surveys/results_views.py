@@ -24,8 +24,9 @@ from proforient.pdf.document import pdf_response
 from proforient.schools.models import School
 from proforient.surveys import aggregates, exports, integrity, invitations
 from proforient.surveys.links import survey_url
-from proforient.surveys.models import Campaign, CampaignSchool, OneTimeCode
+from proforient.surveys.models import Campaign, CampaignSchool
 from proforient.surveys.overview import SORTS, district_overview
+from proforient.surveys.response_models import OneTimeCode
 from proforient.surveys.results import SUPPRESSED, campaign_results
 from proforient.surveys.spec import build_spec
 

@@ -17,7 +17,7 @@ from proforient.core.timeutil import local_today
 from proforient.extensions import db
 from proforient.surveys.caches import invalidate_spec
 from proforient.surveys.links import LinkInfo
-from proforient.surveys.models import Answer, AnswerText, OneTimeCode, Response
+from proforient.surveys.response_models import Answer, AnswerText, OneTimeCode, Response
 from proforient.surveys.spec import SurveySpec
 from proforient.surveys.tallies import tally_rows, upsert_statement
 from proforient.surveys.throttle import take_slot

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from proforient.auth.models import Role
 from proforient.extensions import db
 from proforient.surveys.campaigns import generate_codes
-from proforient.surveys.models import AnswerText, Response
+from proforient.surveys.response_models import AnswerText, Response
 from proforient.surveys.spec import build_spec
 from tests.factories import PASSWORD, make_school, make_user
 from tests.support.surveys import link_of, make_campaign
