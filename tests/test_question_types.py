@@ -90,7 +90,7 @@ def test_a_type_goes_from_field_to_export(app, kind):
     if qtype.scored:
         assert any(qtype.score_maps(tally)) and qtype.index_items(q)
 
-    answers = ResponseAnswers.of(
+    answers = ResponseAnswers(
         [(q.id, option, row, value) for option, row, value in parsed.answers],
         {q.id: parsed.texts} if parsed.texts else {},
     )

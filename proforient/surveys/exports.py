@@ -79,6 +79,7 @@ def iter_responses(
     names = {s.id: s.short_name for s in schools}
     if not names:
         return
+    writers = [(q, q.qtype.export_cells) for q in spec.questions]
     last = (0, 0)
     number = 0
     while True:
@@ -115,9 +116,11 @@ def iter_responses(
             texts[rid].setdefault(qid, []).append(text)
         for school_id, rid in page:
             number += 1
-            given = ResponseAnswers.of(answers[rid], texts[rid])
-            cells = [c for q in spec.questions for c in q.qtype.export_cells(q, given)]
-            yield [number, names[school_id], *cells]
+            given = ResponseAnswers(answers[rid], texts[rid])
+            row = [number, names[school_id]]
+            for q, cells in writers:
+                row.extend(cells(q, given))
+            yield row
         last = page[-1]
 
 

@@ -188,27 +188,25 @@ class Column:
     width: int = 24
 
 
-@dataclass
 class ResponseAnswers:
-    """One response's stored answers, grouped for writing its export row."""
+    """One response's stored answers, grouped for writing its export row. Built once per
+    exported response: a plain class with slots, as cheap as it gets."""
 
-    chosen: dict[int, list[int]] = field(default_factory=dict)  # question → options
-    values: dict[int, int] = field(default_factory=dict)  # question → score
-    rows: dict[int, int] = field(default_factory=dict)  # matrix row → score
-    texts: dict[int, list[str]] = field(default_factory=dict)  # question → texts
+    __slots__ = ("chosen", "rows", "texts", "values")
 
-    @classmethod
-    def of(cls, answers: list, texts: dict[int, list[str]]) -> "ResponseAnswers":
+    def __init__(self, answers: list, texts: dict[int, list[str]]):
         """`answers`: (question, option, row, value) rows of one response."""
-        out = cls(texts=texts)
+        self.chosen: dict[int, list[int]] = {}  # question → options
+        self.values: dict[int, int] = {}  # question → score
+        self.rows: dict[int, int] = {}  # matrix row → score
+        self.texts = texts  # question → texts
         for qid, option_id, row_id, value in answers:
             if row_id is not None:
-                out.rows[row_id] = value
+                self.rows[row_id] = value
             elif option_id is not None:
-                out.chosen.setdefault(qid, []).append(option_id)
+                self.chosen.setdefault(qid, []).append(option_id)
             elif value is not None:
-                out.values[qid] = value
-        return out
+                self.values[qid] = value
 
     def text(self, question_id: int) -> str:
         return " / ".join(self.texts.get(question_id, []))
