@@ -42,8 +42,8 @@ def home_panel():
 @bp.get("/")
 @login_required
 def index():
-    campaigns = queries.campaign_list(user_school_id())
-    return render_template("surveys/index.html", campaigns=campaigns)
+    listed = queries.campaign_list(user_school_id())
+    return render_template("surveys/index.html", campaigns=listed)
 
 
 # --- Campaigns ----------------------------------------------------------------------------
