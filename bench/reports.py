@@ -46,8 +46,8 @@ from proforient.plan.services import seed_default_items
 from proforient.schools.models import School
 from proforient.surveys import defaults
 from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire
-from proforient.surveys.submission import new_token
 from proforient.surveys.tallies import rebuild_tallies
+from proforient.surveys.tokens import new_token
 
 YEAR = 2025
 FORMS = ("contest", "fair", "open_day", "prof_trial", "excursion", "master_class", "forum")

@@ -30,8 +30,9 @@ from proforient.schools import demo as schools_demo
 from proforient.schools.models import Enrolment, School
 from proforient.surveys import defaults
 from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire
-from proforient.surveys.submission import build_spec, new_token
+from proforient.surveys.spec import build_spec
 from proforient.surveys.tallies import rebuild_tallies
+from proforient.surveys.tokens import new_token
 
 CHUNK = 5000
 TEXTS = [

@@ -68,7 +68,8 @@ def prepare_database(workdir: Path) -> tuple[str, dict]:
     from proforient.schools.models import School
     from proforient.surveys import defaults
     from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire
-    from proforient.surveys.submission import build_spec, new_token
+    from proforient.surveys.spec import build_spec
+    from proforient.surveys.tokens import new_token
 
     app = create_app()
     with app.app_context():

@@ -47,6 +47,12 @@ class DefaultConfig:
     # two computer labs send at the same moment.
     SURVEY_LINK_MAX_PER_MINUTE = 60
 
+    # Seconds the public form may show a questionnaire's structure and a link's campaign
+    # as read earlier in the same process (surveys/caches.py): how long another worker
+    # takes to see an edited questionnaire, and a form a closed campaign.
+    SURVEY_SPEC_TTL = 30.0
+    SURVEY_LINK_TTL = 5.0
+
     # The address phones reach the app at, for survey links and QR codes printed on paper
     # ("https://proforient.example.ru"); by default the address the request came to.
     PUBLIC_BASE_URL = None

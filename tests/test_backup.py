@@ -22,8 +22,8 @@ from proforient.auth.models import User
 from proforient.extensions import db
 from proforient.indicators.models import ManualValue
 from proforient.schools.models import School
+from proforient.surveys.campaigns import generate_codes
 from proforient.surveys.models import Campaign, CampaignSchool
-from proforient.surveys.services import generate_codes
 from tests.factories import PASSWORD, make_school
 from tests.support.agreements import PDF, agreement_form
 from tests.support.surveys import form_key, valid_answers

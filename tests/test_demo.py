@@ -15,6 +15,7 @@ from proforient.monitoring.models import PeriodKind, Status
 from proforient.schools.demo import PROFILES, SCHOOLS
 from proforient.schools.models import School
 from proforient.surveys import demo as surveys_demo
+from proforient.surveys import overview as survey_overview
 from proforient.surveys import results
 from proforient.surveys.models import Audience, Campaign
 from proforient.surveys.tallies import differences
@@ -30,12 +31,12 @@ def test_every_demo_school_has_a_profile():
     assert set(PROFILES) == {row[1] for row in SCHOOLS}
 
 
-def _overviews(year: int) -> dict[str, results.Overview]:
+def _overviews(year: int) -> dict[str, survey_overview.Overview]:
     campaigns = db.session.scalars(select(Campaign).where(Campaign.academic_year == year))
-    return {c.audience: results.district_overview(c) for c in campaigns}
+    return {c.audience: survey_overview.district_overview(c) for c in campaigns}
 
 
-def _by_name(overview: results.Overview) -> dict[str, results.SchoolFigures]:
+def _by_name(overview: survey_overview.Overview) -> dict[str, survey_overview.SchoolFigures]:
     return {row.school.short_name: row for row in overview.rows}
 
 
@@ -95,7 +96,7 @@ def _survey_results_show_the_profiles(client, auth):
     # Open campaigns of the current year show turnout so far, the silent school back in.
     for campaign in db.session.scalars(select(Campaign)):
         if campaign.is_open:
-            overview = results.district_overview(campaign)
+            overview = survey_overview.district_overview(campaign)
             assert 0 < overview.total.rate < 0.5
             assert _by_name(overview)[SILENT].n > 0
     assert differences() == []

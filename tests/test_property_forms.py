@@ -32,7 +32,8 @@ from proforient.events.models import EventFormat, Project
 from proforient.extensions import db
 from proforient.monitoring.models import MonitoringReport, PeriodKind, ReportingPeriod, Status
 from proforient.plan.models import PlanItem
-from proforient.surveys.models import Question, Response
+from proforient.surveys.models import Question
+from proforient.surveys.response_models import Response
 from tests.factories import make_user
 from tests.support.agreements import PDF, make_agreement, make_partner
 from tests.support.events import make_event, make_participation, seed_reference

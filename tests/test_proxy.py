@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from proforient import create_app
 from proforient.auth import throttle
 from proforient.extensions import db
-from proforient.surveys import services
+from proforient.surveys import campaigns
 from tests.factories import PASSWORD, make_user
 from tests.support.surveys import link_of, make_campaign
 
@@ -75,7 +75,7 @@ def test_links_behind_the_proxy_are_https(proxied, school, other_school):
     coordinator = make_user("coordinator", school=school)
     campaign = make_campaign([school, other_school], uses_codes=True)
     link = link_of(campaign, school)
-    services.generate_codes(link, 9, 2)
+    campaigns.generate_codes(link, 9, 2)
     db.session.commit()
     expected = f"https://opros.example.ru/s/{link.token}"
 
@@ -108,7 +108,7 @@ def test_public_base_url_wins_everywhere(
 ):
     campaign = make_campaign([school], uses_codes=True)
     link = link_of(campaign, school)
-    services.generate_codes(link, 9, 2)
+    campaigns.generate_codes(link, 9, 2)
     db.session.commit()
     expected = f"https://anketa.example.ru/s/{link.token}"
     base = f"/surveys/campaigns/{campaign.id}/schools/{school.id}"

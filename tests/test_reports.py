@@ -15,7 +15,7 @@ from proforient.indicators import DEFINITIONS, Kind, indicator_table
 from proforient.reports.bundle import stream_zip
 from proforient.reports.xlsx import columns
 from proforient.surveys.models import CampaignSchool
-from proforient.surveys.submission import new_token
+from proforient.surveys.tokens import new_token
 from tests.factories import make_user
 from tests.support.queries import count_queries
 from tests.support.reports import (

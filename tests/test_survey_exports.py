@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from proforient.extensions import db
 from proforient.surveys import exports
-from proforient.surveys.submission import build_spec
+from proforient.surveys.spec import build_spec
 from tests.factories import make_school, make_user
 from tests.support.survey_results import make_survey
 

@@ -10,9 +10,9 @@ from proforient.auth.models import Role
 from proforient.core.audit import AuditEvent
 from proforient.extensions import db
 from proforient.surveys import integrity
-from proforient.surveys.models import Answer, AnswerText, Response
-from proforient.surveys.results import response_counts
-from proforient.surveys.submission import build_spec
+from proforient.surveys.aggregates import response_counts
+from proforient.surveys.response_models import Answer, AnswerText, Response
+from proforient.surveys.spec import build_spec
 from proforient.surveys.tallies import differences
 from tests.factories import make_school, make_user
 from tests.support.survey_results import make_survey

@@ -6,9 +6,10 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from proforient.extensions import db
-from proforient.surveys import services
-from proforient.surveys.models import CampaignSchool, OneTimeCode
-from proforient.surveys.submission import format_code
+from proforient.surveys import campaigns
+from proforient.surveys.models import CampaignSchool
+from proforient.surveys.response_models import OneTimeCode
+from proforient.surveys.tokens import format_code
 from tests.factories import make_user
 from tests.support.survey_results import make_survey
 
@@ -83,8 +84,8 @@ def test_school_outside_campaign_gives_404(department_client, school, other_scho
 def test_code_slips_ten_per_page_each_with_its_code(department_client, school):
     survey = make_survey([school], uses_codes=True)
     link = link_of(survey, school)
-    codes_7 = services.generate_codes(link, 7, 12)
-    codes_8 = services.generate_codes(link, 8, 3)
+    codes_7 = campaigns.generate_codes(link, 7, 12)
+    codes_8 = campaigns.generate_codes(link, 8, 3)
     db.session.commit()
     url = f"/surveys/campaigns/{survey.campaign.id}/schools/{school.id}/slips.pdf"
 
@@ -103,7 +104,7 @@ def test_code_slips_ten_per_page_each_with_its_code(department_client, school):
 def test_used_codes_are_not_printed(department_client, school):
     survey = make_survey([school], uses_codes=True)
     link = link_of(survey, school)
-    codes = services.generate_codes(link, 9, 2)
+    codes = campaigns.generate_codes(link, 9, 2)
     db.session.execute(update(OneTimeCode).where(OneTimeCode.code == codes[0]).values(used=True))
     db.session.commit()
     url = f"/surveys/campaigns/{survey.campaign.id}/schools/{school.id}/slips.pdf"

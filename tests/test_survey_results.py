@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from proforient.extensions import db
-from proforient.surveys import results as svc
-from proforient.surveys.models import Response
+from proforient.surveys import aggregates, overview, results
+from proforient.surveys.response_models import Response
 from tests.factories import make_school, make_user
 from tests.support.queries import count_queries
 from tests.support.survey_results import make_survey
@@ -23,9 +23,9 @@ def survey(two_schools):
 
 
 def results_for(survey, school=None, grade=None):
-    filters = svc.Filters(school.id if school else None, grade)
+    filters = aggregates.Filters(school.id if school else None, grade)
     ids = [link.school_id for link in survey.campaign.links]
-    return svc.campaign_results(survey.campaign, filters, ids)
+    return results.campaign_results(survey.campaign, filters, ids)
 
 
 def question(res, q):
@@ -173,12 +173,14 @@ def test_minimum_is_configurable(app, survey, school):
 
 
 def test_latest_texts_are_capped_with_a_total(survey, school):
-    for i in range(svc.TEXTS_SHOWN + 5):
+    for i in range(aggregates.TEXTS_SHOWN + 5):
         survey.answer(school, text=f"Ответ {i}", commit=False)
     db.session.commit()
     text = question(results_for(survey, school), survey.text)
-    assert len(text.texts) == svc.TEXTS_SHOWN and text.texts_total == svc.TEXTS_SHOWN + 5
-    assert text.texts[0] == f"Ответ {svc.TEXTS_SHOWN + 4}"  # newest first
+    assert (
+        len(text.texts) == aggregates.TEXTS_SHOWN and text.texts_total == aggregates.TEXTS_SHOWN + 5
+    )
+    assert text.texts[0] == f"Ответ {aggregates.TEXTS_SHOWN + 4}"  # newest first
 
 
 def test_district_overview_rows_total_and_flags(survey, school, other_school):
@@ -189,7 +191,7 @@ def test_district_overview_rows_total_and_flags(survey, school, other_school):
     survey.answer(other_school, satisfaction=2, matrix={"Рассказы": 4, "Консультации": 1}, times=6)
     survey.answer(third, satisfaction=5, times=2)
 
-    ov = svc.district_overview(survey.campaign)
+    ov = overview.district_overview(survey.campaign)
     names = [row.school.short_name for row in ov.rows]
     assert names[:2] == [school.short_name, other_school.short_name]  # by satisfaction
     by_name = {row.school.short_name: row for row in ov.rows}
@@ -204,7 +206,7 @@ def test_district_overview_rows_total_and_flags(survey, school, other_school):
     assert by_name[school.short_name].rate == pytest.approx(5 / 60)
     assert [i.label for i in ov.items][0].startswith("4. ")
 
-    by_name_sort = svc.district_overview(survey.campaign, sort="name")
+    by_name_sort = overview.district_overview(survey.campaign, sort="name")
     assert [r.school.short_name for r in by_name_sort.rows] == sorted(names)
 
 

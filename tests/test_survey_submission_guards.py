@@ -12,11 +12,11 @@ from sqlalchemy import func, inspect, select, update
 
 from proforient import create_app
 from proforient.extensions import db
-from proforient.surveys import services
-from proforient.surveys.models import Answer, LinkRate, OneTimeCode, Response
-from proforient.surveys.submission import KEY_RE, KEY_SALT, new_submission_key
+from proforient.surveys import campaigns
+from proforient.surveys.response_models import Answer, LinkRate, OneTimeCode, Response
 from proforient.surveys.tallies import differences
 from proforient.surveys.throttle import take_slot, taken
+from proforient.surveys.tokens import KEY_RE, KEY_SALT, new_submission_key
 from tests.support.surveys import form_key, link_of, make_campaign, valid_answers
 
 
@@ -239,7 +239,7 @@ def test_one_time_codes_keep_the_link_ceiling(app, client, school, monkeypatch):
     monkeypatch.setitem(app.config, "SURVEY_LINK_MAX_PER_MINUTE", 2)
     campaign = make_campaign([school], uses_codes=True)
     url = f"/s/{link_of(campaign, school).token}"
-    codes = services.generate_codes(link_of(campaign, school), 7, 3)
+    codes = campaigns.generate_codes(link_of(campaign, school), 7, 3)
     db.session.commit()
     _spec, data = valid_answers(campaign)
     statuses = []

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import delete, func, inspect, select, update
 
 from proforient.extensions import db
-from proforient.surveys import services
-from proforient.surveys.models import (
+from proforient.surveys import campaigns
+from proforient.surveys.response_models import (
     NO_GRADE,
     NO_OPTION,
     NO_ROW,
@@ -20,7 +20,7 @@ from proforient.surveys.models import (
     AnswerTally,
     Response,
 )
-from proforient.surveys.submission import build_spec, format_code
+from proforient.surveys.spec import build_spec
 from proforient.surveys.tallies import (
     KEY,
     answer_counts,
@@ -28,6 +28,7 @@ from proforient.surveys.tallies import (
     rebuild_tallies,
     tally_rows,
 )
+from proforient.surveys.tokens import format_code
 from tests.support.survey_results import make_survey
 from tests.support.surveys import form_key, link_of, make_campaign
 
@@ -171,7 +172,7 @@ def test_a_repeated_submission_key_leaves_tallies_unchanged(client, school):
 
 def test_a_reused_one_time_code_leaves_tallies_unchanged(client, school):
     campaign = make_campaign([school], uses_codes=True)
-    codes = services.generate_codes(link_of(campaign, school), 7, 2)
+    codes = campaigns.generate_codes(link_of(campaign, school), 7, 2)
     db.session.commit()
     url = f"/s/{link_of(campaign, school).token}"
     # Two more forms opened with the same code (a copied slip) before it is used.

@@ -11,17 +11,11 @@ from sqlalchemy import func, inspect, select
 
 from proforient.core.timeutil import local_today
 from proforient.extensions import db
-from proforient.surveys import defaults, services
+from proforient.surveys import campaigns, defaults, queries
 from proforient.surveys.anonymity import RespondentLogFilter
-from proforient.surveys.models import (
-    Answer,
-    AnswerText,
-    OneTimeCode,
-    Question,
-    Questionnaire,
-    Response,
-)
-from proforient.surveys.submission import CODE_RE, TOKEN_RE, format_code
+from proforient.surveys.models import Question, Questionnaire
+from proforient.surveys.response_models import Answer, AnswerText, OneTimeCode, Response
+from proforient.surveys.tokens import CODE_RE, TOKEN_RE, format_code
 from tests.support.surveys import form_key, link_of, make_campaign, valid_answers
 
 
@@ -69,8 +63,8 @@ def test_default_questionnaires_are_installed_once():
     other = [o for o in parents.questions[7].options if o.is_other]
     assert len(other) == 1 and other[0].label == "Другое"
     assert parents.questions[9].kind == "text" and not parents.questions[9].required
-    assert services.surveyed_grades(parents.id) == list(range(1, 12))
-    assert services.surveyed_grades(students.id) == list(range(6, 12))
+    assert queries.surveyed_grades(parents.id) == list(range(1, 12))
+    assert queries.surveyed_grades(students.id) == list(range(6, 12))
 
 
 # --- The form -----------------------------------------------------------------------------
@@ -291,7 +285,7 @@ def test_not_yet_open_campaign_says_when(client, school):
 
 def test_closing_early_stops_answers(client, campaign, url):
     key = form_key(client.get(url).get_data(as_text=True))
-    assert services.close_early(campaign)
+    assert campaigns.close_early(campaign)
     db.session.commit()
     _spec, data = valid_answers(campaign)
     assert client.post(url, data={**data, "key": key}).status_code == 410
@@ -305,7 +299,7 @@ def test_closing_early_stops_answers(client, campaign, url):
 def coded(school):
     campaign = make_campaign([school], uses_codes=True)
     link = link_of(campaign, school)
-    codes = services.generate_codes(link, 7, 3)
+    codes = campaigns.generate_codes(link, 7, 3)
     db.session.commit()
     return campaign, f"/s/{link.token}", codes
 
@@ -315,8 +309,8 @@ def test_codes_are_generated_unique_and_unambiguous(coded, school):
     assert len(set(codes)) == 3 and all(CODE_RE.fullmatch(c) for c in codes)
     assert not any(ch in "".join(codes) for ch in "01OIL")
     link = link_of(campaign, school)
-    more = services.generate_codes(link, 8, 20)
-    assert services.code_summary(link) == {7: (3, 0), 8: (20, 0)}
+    more = campaigns.generate_codes(link, 8, 20)
+    assert queries.code_summary(link) == {7: (3, 0), 8: (20, 0)}
     assert not set(more) & set(codes)
     assert format_code("ABCD2345") == "ABCD-2345"
 

@@ -9,15 +9,9 @@ from sqlalchemy import func, select
 
 from proforient.core.timeutil import current_academic_year, local_today, utcnow
 from proforient.extensions import db
-from proforient.surveys import services
-from proforient.surveys.models import (
-    Campaign,
-    CampaignSchool,
-    OneTimeCode,
-    Question,
-    Questionnaire,
-    Response,
-)
+from proforient.surveys import campaigns, queries
+from proforient.surveys.models import Campaign, CampaignSchool, Question, Questionnaire
+from proforient.surveys.response_models import OneTimeCode, Response
 from tests.factories import make_school
 from tests.support.queries import count_queries
 from tests.support.surveys import (
@@ -142,9 +136,9 @@ def test_questionnaire_with_answers_is_frozen_edits_make_a_new_version(
 ):
     campaign = make_campaign([school])
     qn = db.session.get(Questionnaire, campaign.questionnaire_id)
-    assert not services.is_frozen(qn)
+    assert not queries.is_frozen(qn)
     answer_once(client, campaign, school)
-    assert services.is_frozen(qn)
+    assert queries.is_frozen(qn)
     page = department_client.get(f"/surveys/questionnaires/{qn.id}").get_data(as_text=True)
     assert "Анкета используется в опросе с ответами: изменения создадут новую версию." in page
     question = qn.questions[1]
@@ -302,7 +296,7 @@ def test_turnout_counts_responses_enrolment_rate_and_last_date(client, school, o
     campaign = make_campaign([school, other_school])
     for _ in range(3):
         answer_once(client, campaign, school)
-    result = services.turnout(campaign)
+    result = queries.turnout(campaign)
     by_school = {r.school.id: r for r in result.rows}
     assert result.grades == [6, 7, 8, 9, 10, 11]
     assert by_school[school.id].responses == 3
@@ -323,7 +317,7 @@ def test_turnout_uses_a_fixed_number_of_queries(client):
         db.session.expire_all()
         campaign = db.session.get(Campaign, campaign.id)
         with count_queries() as statements:
-            result = services.turnout(campaign)
+            result = queries.turnout(campaign)
         assert len(result.rows) == n_schools
         return len(statements)
 
@@ -368,8 +362,8 @@ def test_codes_page_for_own_school_only(client, auth, school, other_school, coor
 
 
 def test_code_margin():
-    assert [services.code_margin(n) for n in (0, 20, 50, 51, 120)] == [5, 5, 5, 6, 12]
-    assert services.code_limit(120) == 132
+    assert [campaigns.code_margin(n) for n in (0, 20, 50, 51, 120)] == [5, 5, 5, 6, 12]
+    assert campaigns.code_limit(120) == 132
 
 
 def codes_url(campaign, school) -> str:

@@ -9,10 +9,10 @@ Create Date: 2026-11-26 08:04:14.012710
 
 """
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
-
-from proforient.surveys import defaults
 
 # revision identifiers, used by Alembic.
 revision = "0005"
@@ -319,7 +319,7 @@ def upgrade():
     # ### end Alembic commands ###
 
     # Data: the default questionnaires (idempotent, plain Core inserts).
-    defaults.install(op.get_bind())
+    install_defaults(op.get_bind())
 
 
 def downgrade():
@@ -369,3 +369,470 @@ def downgrade():
 
     op.drop_table("questionnaire")
     # ### end Alembic commands ###
+
+
+# --- Data: the default questionnaires as this revision installed them ---------------------
+# A frozen copy (the application's own defaults may change later; this revision must not),
+# with only the columns the tables had at this revision. Options: (label, value, is_other).
+
+QUESTIONNAIRES = [
+    {
+        "title": "Анкета для обучающихся (6–11 классы)",
+        "audience": "students",
+        "intro": "Анкета анонимная: не указывайте фамилию и имя.",
+        "minutes": 5,
+        "questions": [
+            {
+                "kind": "single",
+                "text": "В каком классе вы учитесь?",
+                "hint": "",
+                "required": True,
+                "is_grade": True,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("6", 6, False),
+                    ("7", 7, False),
+                    ("8", 8, False),
+                    ("9", 9, False),
+                    ("10", 10, False),
+                    ("11", 11, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "single",
+                "text": "Выбрали ли вы будущую профессию или сферу деятельности?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("Да, точно", None, False),
+                    ("Скорее да", None, False),
+                    ("Выбираю из нескольких вариантов", None, False),
+                    ("Пока нет", None, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "single",
+                "text": "Где вы планируете учиться или работать после школы?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("В 10 классе", None, False),
+                    ("В колледже или техникуме", None, False),
+                    ("В вузе", None, False),
+                    ("Пойду работать", None, False),
+                    ("Служба в армии", None, False),
+                    ("Пока не знаю", None, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "multiple",
+                "text": "В каких мероприятиях вы участвовали в этом учебном году?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("Курс «Россия — мои горизонты»", None, False),
+                    ("«Билет в будущее»", None, False),
+                    ("Профессиональные пробы", None, False),
+                    ("Экскурсии на предприятия", None, False),
+                    ("Дни открытых дверей колледжей и вузов", None, False),
+                    ("Уроки «ПроеКТОриЯ»", None, False),
+                    ("Конкурсы и чемпионаты профмастерства", None, False),
+                    ("«Точка роста» или «Кванториум»", None, False),
+                    ("Временная работа", None, False),
+                    ("Ни в каких", None, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "satisfaction",
+                "text": "Насколько вы удовлетворены профориентационной работой в школе в целом?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": True,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("Полностью удовлетворён(а)", 5, False),
+                    ("Скорее удовлетворён(а)", 4, False),
+                    ("Затрудняюсь ответить", 3, False),
+                    ("Скорее не удовлетворён(а)", 2, False),
+                    ("Совсем не удовлетворён(а)", 1, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "matrix",
+                "text": "Оцените от 1 до 5",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": True,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [],
+                "rows": [
+                    "Рассказы о профессиях, нужных в нашем округе и крае",
+                    "Сведения о колледжах, вузах и правилах поступления",
+                    "Возможность попробовать себя в профессии",
+                    "Индивидуальные консультации (классный руководитель, педагог-психолог, педагог-навигатор)",
+                ],
+            },
+            {
+                "kind": "rating",
+                "text": "Насколько мероприятия этого года помогли вам с выбором профессии?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [],
+                "rows": [],
+            },
+            {
+                "kind": "multiple",
+                "text": "Кто сильнее всего влияет на ваш выбор?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": 2,
+                "allow_other": False,
+                "options": [
+                    ("Родители", None, False),
+                    ("Учителя", None, False),
+                    ("Друзья", None, False),
+                    ("Интернет и соцсети", None, False),
+                    ("Специалисты-консультанты", None, False),
+                    ("Решаю сам(а)", None, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "single",
+                "text": "Хотели бы вы после учёбы работать в своём округе?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("Да", None, False),
+                    ("Скорее да", None, False),
+                    ("Скорее нет", None, False),
+                    ("Нет", None, False),
+                    ("Не знаю", None, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "text",
+                "text": "Чего вам не хватает в профориентации?",
+                "hint": "",
+                "required": False,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [],
+                "rows": [],
+            },
+        ],
+    },
+    {
+        "title": "Анкета для родителей (законных представителей)",
+        "audience": "parents",
+        "intro": "Анкета анонимная: не указывайте фамилию и имя — ни свои, ни ребёнка.",
+        "minutes": 5,
+        "questions": [
+            {
+                "kind": "single",
+                "text": "В каком классе учится ваш ребёнок?",
+                "hint": "",
+                "required": True,
+                "is_grade": True,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("1–4", 1, False),
+                    ("5", 5, False),
+                    ("6", 6, False),
+                    ("7", 7, False),
+                    ("8", 8, False),
+                    ("9", 9, False),
+                    ("10", 10, False),
+                    ("11", 11, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "satisfaction",
+                "text": "Насколько вы удовлетворены работой школы по профориентации вашего ребёнка?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": True,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("Полностью удовлетворён(а)", 5, False),
+                    ("Скорее удовлетворён(а)", 4, False),
+                    ("Затрудняюсь ответить", 3, False),
+                    ("Скорее не удовлетворён(а)", 2, False),
+                    ("Совсем не удовлетворён(а)", 1, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "single",
+                "text": "Знаете ли вы, в каких профориентационных мероприятиях ребёнок участвовал в этом году?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("Да, подробно", None, False),
+                    ("В общих чертах", None, False),
+                    ("Нет", None, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "single",
+                "text": "Сообщает ли вам школа о мероприятиях и результатах диагностики (например, «Билет в будущее»)?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("Регулярно", None, False),
+                    ("Иногда", None, False),
+                    ("Нет", None, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "single",
+                "text": "Участвовали ли вы сами в профориентационных мероприятиях школы (собрания, консультации, дни открытых дверей)?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("Да, не раз", None, False),
+                    ("Да, один раз", None, False),
+                    ("Нет, но хотел(а) бы", None, False),
+                    ("Нет", None, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "single",
+                "text": "Выбрал ли, по-вашему, ребёнок будущую профессию?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [
+                    ("Да", None, False),
+                    ("Скорее да", None, False),
+                    ("Выбирает", None, False),
+                    ("Нет", None, False),
+                    ("Не знаю", None, False),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "matrix",
+                "text": "Оцените от 1 до 5",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": True,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [],
+                "rows": [
+                    "Школа учитывает интересы и способности ребёнка",
+                    "Знакомство с предприятиями и колледжами округа",
+                    "Доступность консультаций специалистов",
+                    "Сведения о профессиях, нужных в крае",
+                ],
+            },
+            {
+                "kind": "multiple",
+                "text": "Какие формы работы школе стоит развивать?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": True,
+                "options": [
+                    ("Профессиональные пробы", None, False),
+                    ("Экскурсии на предприятия", None, False),
+                    ("Встречи с людьми разных профессий", None, False),
+                    ("Консультации для родителей", None, False),
+                    ("Другое", None, True),
+                ],
+                "rows": [],
+            },
+            {
+                "kind": "single",
+                "text": "Готовы ли вы рассказать детям о своей профессии или помочь с экскурсией на предприятие?",
+                "hint": "",
+                "required": True,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [("Да", None, False), ("Возможно", None, False), ("Нет", None, False)],
+                "rows": [],
+            },
+            {
+                "kind": "text",
+                "text": "Ваши предложения школе",
+                "hint": "",
+                "required": False,
+                "is_grade": False,
+                "in_index": False,
+                "max_choices": None,
+                "allow_other": False,
+                "options": [],
+                "rows": [],
+            },
+        ],
+    },
+]
+
+_meta = sa.MetaData()
+_questionnaire = sa.Table(
+    "questionnaire",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String),
+    sa.Column("audience", sa.String),
+    sa.Column("intro", sa.Text),
+    sa.Column("minutes", sa.Integer),
+    sa.Column("version", sa.Integer),
+    sa.Column("parent_id", sa.Integer),
+    sa.Column("archived", sa.Boolean),
+    sa.Column("created_at", sa.DateTime),
+)
+_question = sa.Table(
+    "question",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("questionnaire_id", sa.Integer),
+    sa.Column("position", sa.Integer),
+    sa.Column("kind", sa.String),
+    sa.Column("text", sa.String),
+    sa.Column("hint", sa.String),
+    sa.Column("required", sa.Boolean),
+    sa.Column("is_grade", sa.Boolean),
+    sa.Column("in_index", sa.Boolean),
+    sa.Column("max_choices", sa.Integer),
+    sa.Column("allow_other", sa.Boolean),
+)
+_option = sa.Table(
+    "question_option",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("question_id", sa.Integer),
+    sa.Column("position", sa.Integer),
+    sa.Column("label", sa.String),
+    sa.Column("value", sa.Integer),
+    sa.Column("is_other", sa.Boolean),
+)
+_row = sa.Table(
+    "question_row",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("question_id", sa.Integer),
+    sa.Column("position", sa.Integer),
+    sa.Column("label", sa.String),
+)
+
+
+def _insert_id(connection, table, values) -> int:
+    return connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+
+
+def install_defaults(connection) -> None:
+    """Insert the default questionnaires that are missing (matched by title)."""
+    existing = set(connection.execute(sa.select(_questionnaire.c.title)).scalars())
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for qn in QUESTIONNAIRES:
+        if qn["title"] in existing:
+            continue
+        qn_id = _insert_id(
+            connection,
+            _questionnaire,
+            {
+                "title": qn["title"],
+                "audience": qn["audience"],
+                "intro": qn["intro"],
+                "minutes": qn["minutes"],
+                "version": 1,
+                "parent_id": None,
+                "archived": False,
+                "created_at": now,
+            },
+        )
+        for position, q in enumerate(qn["questions"]):
+            columns = {k: v for k, v in q.items() if k not in ("options", "rows")}
+            q_id = _insert_id(
+                connection,
+                _question,
+                {"questionnaire_id": qn_id, "position": position, **columns},
+            )
+            if q["options"]:
+                connection.execute(
+                    _option.insert(),
+                    [
+                        {
+                            "question_id": q_id,
+                            "position": i,
+                            "label": label,
+                            "value": value,
+                            "is_other": is_other,
+                        }
+                        for i, (label, value, is_other) in enumerate(q["options"])
+                    ],
+                )
+            if q["rows"]:
+                connection.execute(
+                    _row.insert(),
+                    [
+                        {"question_id": q_id, "position": i, "label": label}
+                        for i, label in enumerate(q["rows"])
+                    ],
+                )

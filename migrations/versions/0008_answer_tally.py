@@ -19,7 +19,8 @@ branch_labels = None
 depends_on = None
 
 # Sentinels for "none" in the key (a UNIQUE constraint treats NULLs as distinct), as in
-# proforient.surveys.models; copied so this migration keeps its meaning if the code moves.
+# proforient.surveys.response_models; copied so this migration keeps its meaning if the
+# code moves.
 NO_GRADE = 0  # response.grade is NULL or 1..11
 NO_ID = 0  # option and row ids start at 1
 NO_VALUE = -32768  # answer.value is NULL or BETWEEN -1000 AND 1000

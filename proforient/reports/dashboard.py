@@ -16,7 +16,7 @@ from proforient.extensions import db
 from proforient.indicators import indicator_table
 from proforient.monitoring import queries as monitoring_queries
 from proforient.monitoring.models import Status
-from proforient.surveys import services as surveys
+from proforient.surveys import queries as surveys
 from proforient.surveys.models import Campaign
 
 DISTRICT_CARDS = (

@@ -9,14 +9,13 @@ from flask import current_app
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from proforient.core.formatting import fmt_date, fmt_number
+from proforient.core.formatting import fmt_date
 from proforient.core.timeutil import academic_year_label, local_today
 from proforient.indicators import GROUPS, Indicator, Row
 from proforient.pdf.charts import Bar, bar_chart
 from proforient.pdf.styles import BAD, GOOD, HEADER_BG, MUTED, styles
 from proforient.pdf.tables import data_table
 from proforient.pdf.text import para, rich
-from proforient.surveys.models import QuestionKind
 from proforient.surveys.results import SUPPRESSED, QuestionResult
 
 # The survey minimum in words, for the suppression notice.
@@ -147,18 +146,7 @@ def _measure_row(ind: Indicator, label: str | None = None) -> list:
 
 
 def question_bars(result: QuestionResult) -> list[Bar]:
-    if result.kind == QuestionKind.MATRIX:
-        return [
-            Bar(
-                f"{line.label} (ср. {fmt_number(line.mean, 1)})" if line.mean else line.label,
-                line.satisfied,
-                line.district_satisfied,
-            )
-            for line in result.lines
-        ]
-    if result.kind == QuestionKind.RATING:
-        return [Bar(f"оценка {ln.label}", ln.share, ln.district_share) for ln in result.lines]
-    return [Bar(line.label, line.share, line.district_share) for line in result.lines]
+    return [Bar(*line) for line in result.q.qtype.chart_lines(result)]
 
 
 def question_block(
@@ -167,10 +155,7 @@ def question_block(
     st = styles()
     q = result.q
     caption = f"{q.number}. {q.text}"
-    hint = {
-        QuestionKind.MATRIX: "Доля оценок 4–5 по каждому пункту и средняя оценка.",
-        QuestionKind.MULTIPLE: "Несколько вариантов: доли от всех анкет.",
-    }.get(result.kind, "")
+    hint = q.qtype.chart_hint
     parts: list[Flowable] = [para(caption, st["q"])]
     if hint:
         parts.append(para(hint, st["small"]))

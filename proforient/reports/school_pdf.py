@@ -28,7 +28,7 @@ from proforient.reports.parts import (
     year_cell,
 )
 from proforient.reports.summary import DYNAMICS, SchoolSummary, SurveySection
-from proforient.surveys.models import Audience, QuestionKind
+from proforient.surveys.models import Audience
 
 MAX_PAGES = 4
 # The survey charts' density, tried in turn until the summary fits in MAX_PAGES.
@@ -256,7 +256,7 @@ def _satisfaction(s: SchoolSummary, scale: float) -> list[Flowable]:
 
 def _survey(section: SurveySection, scale: float) -> list[Flowable]:
     r = section.results
-    who = Audience.GENITIVE.get(section.campaign.audience, "")
+    who = Audience.genitive_of(section.campaign.audience)
     out: list[Flowable] = [heading(f"Анкетирование {who}", 3)]
     level, district = section.level, section.district_level
     coverage = section.coverage
@@ -288,7 +288,7 @@ def _survey(section: SurveySection, scale: float) -> list[Flowable]:
             out.append(para(f"Ответили по классам: {shares}.", _st("small")))
     out.append(legend(COLUMN, ("школа", "округ")))
     for result in r.questions:
-        if result.kind != QuestionKind.TEXT and not result.q.is_grade:
+        if result.q.qtype.charted and not result.q.is_grade:
             out.append(KeepTogether(question_block(result, COLUMN, scale=scale)))
     return out
 

@@ -2,13 +2,19 @@
 
 from flask import Flask
 
-from proforient.surveys import models  # noqa: F401  (tables known to the metadata)
+from proforient.surveys import models, response_models  # noqa: F401  (tables known to the metadata)
 
 
 def init_app(app: Flask) -> None:
     from proforient.auth.models import Role
     from proforient.core.ui import register_home_panel, register_nav
-    from proforient.surveys import anonymity, cli, respond, views
+    from proforient.surveys import (
+        anonymity,
+        cli,
+        questionnaire_views,  # noqa: F401 - routes on views.bp
+        respond,
+        views,
+    )
     from proforient.surveys.links import survey_url
 
     app.register_blueprint(views.bp)

@@ -5,7 +5,7 @@ from proforient.core.formatting import fmt_number, plural
 from proforient.extensions import db
 from proforient.surveys.links import survey_url
 from proforient.surveys.models import Audience, Campaign
-from proforient.surveys.services import open_links
+from proforient.surveys.queries import open_links
 from proforient.surveys.tallies import KEY, differences, rebuild_tallies
 
 SHOWN_DIFFERENCES = 50
@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
             for short_name, audience, token, cid in open_links():
                 if campaign_id is not None and cid != campaign_id:
                     continue
-                label = Audience.LABELS.get(audience, audience)
+                label = Audience.label_of(audience)
                 click.echo(f"{short_name}\t{label}\t{survey_url(token, base_url)}")
 
     @app.cli.command("survey-tallies")

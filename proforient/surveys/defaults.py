@@ -1,8 +1,10 @@
-"""The two questionnaires the app ships with (docs: shared/questionnaires.md).
+"""The two questionnaires the app ships with: one for students of grades 6–11, one for
+parents; the satisfaction index is made of their [index] questions (docs/anonymity.md says
+what is stored of the answers).
 
-`install(connection)` is called by the migration 0005 (so a fresh install and production
-have them) and by the demo loader; it is idempotent and uses plain Core tables, so it does
-not depend on the ORM models of later versions.
+A fresh install gets them from the migration 0005, which inserts its own frozen copy of
+them as they first were. `install(connection)` adds those missing (matched by title) for
+the demo loader and the tests; it is idempotent and uses plain Core tables.
 """
 
 import sqlalchemy as sa

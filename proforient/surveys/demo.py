@@ -29,21 +29,14 @@ from proforient.schools.demo import Profile, profile
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
 from proforient.surveys import defaults
-from proforient.surveys.models import (
-    Answer,
-    AnswerText,
-    Audience,
-    Campaign,
-    CampaignSchool,
-    QuestionKind,
-    Questionnaire,
-    Response,
-)
+from proforient.surveys.aggregates import grade_options
+from proforient.surveys.campaigns import default_title, default_window
+from proforient.surveys.models import Audience, Campaign, CampaignSchool, Questionnaire
 from proforient.surveys.qtypes import QuestionSpec
-from proforient.surveys.results import grade_options
-from proforient.surveys.services import default_title, default_window
-from proforient.surveys.submission import SurveySpec, build_spec, new_token
+from proforient.surveys.response_models import Answer, AnswerText, Response
+from proforient.surveys.spec import SurveySpec, build_spec
 from proforient.surveys.tallies import rebuild_tallies
+from proforient.surveys.tokens import new_token
 
 SEED = "proforient-surveys"
 OPEN_SHARE = 0.3  # of a school's usual turnout, answered so far in an open campaign
@@ -191,32 +184,29 @@ class Respondent:
         for q in self.spec.questions:
             if q.is_grade:
                 answers.append((q.id, grade_option.id, None, grade_option.value))
-            elif q.kind == QuestionKind.SATISFACTION:
-                option = self._by_value(q, _score(rng, mood))
-                answers.append((q.id, option.id, None, option.value))
-            elif q.kind == QuestionKind.MATRIX:
-                for i, row in enumerate(q.rows):
-                    p = min(0.99, max(0.01, mood + ROW_OFFSETS[i % len(ROW_OFFSETS)]))
-                    answers.append((q.id, None, row.id, _score(rng, p)))
-            elif q.kind == QuestionKind.RATING:
-                answers.append((q.id, None, None, _score(rng, mood - 0.05)))
-            elif q.kind == QuestionKind.SINGLE:
-                option = self._single(rng, q, mood)
-                answers.append((q.id, option.id, None, option.value))
-            elif q.kind == QuestionKind.MULTIPLE:
-                self._multiple(rng, q, mood, answers, texts)
-            elif q.kind == QuestionKind.TEXT and rng.random() < 0.25:
-                pool = TEXTS[self.audience]
-                if self.unhappy or (mood < 0.4 and rng.random() < 0.5):
-                    pool = COMPLAINTS[self.audience]
-                texts.append((q.id, rng.choice(pool)))
+            else:
+                q.qtype.demo_answers(q, self, rng, mood, answers, texts)
         return answers, texts
 
-    @staticmethod
-    def _by_value(q: QuestionSpec, value: int):
-        return next((o for o in q.options if o.value == value), q.options[0])
+    # What a question type asks for its demo answers.
 
-    def _single(self, rng: random.Random, q: QuestionSpec, mood: float):
+    score = staticmethod(_score)
+
+    def row_score(self, rng: random.Random, index: int, mood: float) -> int:
+        """A matrix row's score: some aspects fare a little better or worse."""
+        p = min(0.99, max(0.01, mood + ROW_OFFSETS[index % len(ROW_OFFSETS)]))
+        return _score(rng, p)
+
+    def free_text(self, rng: random.Random, mood: float) -> str | None:
+        """A quarter of respondents write something; the unhappy complain."""
+        if rng.random() >= 0.25:
+            return None
+        pool = TEXTS[self.audience]
+        if self.unhappy or (mood < 0.4 and rng.random() < 0.5):
+            pool = COMPLAINTS[self.audience]
+        return rng.choice(pool)
+
+    def pick_option(self, rng: random.Random, q: QuestionSpec, mood: float):
         """Options are listed best first: a happier respondent leans to the start."""
         step = round(mood * 10)  # ten moods are enough, and their weights are reused
         key = (q.id, step)
@@ -232,7 +222,8 @@ class Respondent:
         options, cumulative = self._weights[key]
         return rng.choices(options, cum_weights=cumulative)[0]
 
-    def _multiple(self, rng, q: QuestionSpec, mood: float, answers: list, texts: list) -> None:
+    def pick_options(self, rng: random.Random, q: QuestionSpec, mood: float):
+        """(ticked options, the «Другое» text or "") of a multiple choice."""
         options = [o for o in q.options if not o.is_other]
         alone = [o for o in options if o.label.startswith(NONE_PREFIX)]
         rest = [o for o in options if o not in alone]
@@ -244,11 +235,10 @@ class Respondent:
             chosen = rng.sample(chosen, q.max_choices)
         if not chosen:
             chosen = alone[:1] or [rng.choice(rest)]
-        answers.extend((q.id, o.id, None, o.value) for o in chosen)
         other = next((o for o in q.options if o.is_other), None)
         if other is not None and rng.random() < 0.08:
-            answers.append((q.id, other.id, None, other.value))
-            texts.append((q.id, "Встречи с выпускниками"))
+            return chosen, "Встречи с выпускниками"
+        return chosen, ""
 
 
 def _campaign(audience: str, wave: Wave, questionnaire: Questionnaire, schools) -> Campaign:

@@ -6,7 +6,6 @@ however many there are. The anonymity rule holds here too: a school with fewer t
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -24,55 +23,27 @@ from proforient.core.formatting import fmt_date, fmt_number
 from proforient.core.timeutil import academic_year_label, local_today
 from proforient.extensions import db
 from proforient.schools.models import School
-from proforient.surveys import results as svc
-from proforient.surveys.models import Answer, AnswerText, Campaign, QuestionKind, Response
-from proforient.surveys.submission import SurveySpec
+from proforient.surveys.aggregates import min_group, response_counts
+from proforient.surveys.models import Campaign
+from proforient.surveys.overview import SchoolFigures, district_overview
+from proforient.surveys.qtypes import Column, ResponseAnswers
+from proforient.surveys.response_models import Answer, AnswerText, Response
+from proforient.surveys.results import SUPPRESSED
+from proforient.surveys.spec import SurveySpec
 
 CHUNK = 1000
 PERCENT = "0.0%"
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    question_id: int
-    kind: str  # label | flag | value | row | text
-    key: int | None = None  # option id (flag) or row id (row)
-
-
 def columns(spec: SurveySpec) -> list[Column]:
-    """One column per question; multiple choice: one 0/1 column per option; matrix: one
-    per row; «Другое» text in its own column."""
-    cols = []
-    for q in spec.questions:
-        title = f"{q.number}. {q.text}"
-        if q.kind in (QuestionKind.SINGLE, QuestionKind.SATISFACTION):
-            cols.append(Column(title, q.id, "label"))
-            if q.allow_other:
-                cols.append(Column(f"{title} — другое (текст)", q.id, "text"))
-        elif q.kind == QuestionKind.MULTIPLE:
-            for option in q.options:
-                cols.append(Column(f"{title} — {option.label}", q.id, "flag", option.id))
-            if q.allow_other:
-                cols.append(Column(f"{title} — другое (текст)", q.id, "text"))
-        elif q.kind == QuestionKind.RATING:
-            cols.append(Column(title, q.id, "value"))
-        elif q.kind == QuestionKind.MATRIX:
-            for row in q.rows:
-                cols.append(Column(f"{title} — {row.label}", q.id, "row", row.id))
-        else:
-            cols.append(Column(title, q.id, "text"))
-    return cols
-
-
-def _labels(spec: SurveySpec) -> dict[int, str]:
-    return {o.id: o.label for q in spec.questions for o in q.options}
+    """Each question's columns, as its type names them."""
+    return [col for q in spec.questions for col in q.qtype.export_columns(q)]
 
 
 def _exported_schools(campaign: Campaign, schools: list[School]):
     """(schools exported row by row, schools left out with their response counts)."""
-    counts = svc.response_counts(campaign.id)
-    minimum = svc.min_group()
+    counts = response_counts(campaign.id)
+    minimum = min_group()
     kept, left_out = [], []
     for school in schools:
         n = counts.n(school.id)
@@ -84,7 +55,7 @@ def _exported_schools(campaign: Campaign, schools: list[School]):
 
 
 def note_lines(left_out: list[tuple[School, int]]) -> list[str]:
-    minimum = svc.min_group()
+    minimum = min_group()
     lines = [
         f"Ответы школ, где меньше {minimum} ответов, построчно не выгружаются: "
         "так анонимность сохраняется и в малых группах."
@@ -105,11 +76,10 @@ def iter_responses(
 ) -> Iterator[list]:
     """Rows (school, then one cell per column) read in chunks of `chunk` responses:
     three queries per chunk (responses, their answers, their texts)."""
-    cols = columns(spec)
-    labels = _labels(spec)
     names = {s.id: s.short_name for s in schools}
     if not names:
         return
+    writers = [(q, q.qtype.export_cells) for q in spec.questions]
     last = (0, 0)
     number = 0
     while True:
@@ -146,36 +116,12 @@ def iter_responses(
             texts[rid].setdefault(qid, []).append(text)
         for school_id, rid in page:
             number += 1
-            yield [number, names[school_id], *_cells(cols, labels, answers[rid], texts[rid])]
+            given = ResponseAnswers(answers[rid], texts[rid])
+            row = [number, names[school_id]]
+            for q, cells in writers:
+                row.extend(cells(q, given))
+            yield row
         last = page[-1]
-
-
-def _cells(cols: list[Column], labels: dict[int, str], answers: list, texts: dict) -> list:
-    chosen: dict[int, list[int]] = {}  # question → options
-    values: dict[int, int] = {}  # question → rating
-    rows: dict[int, int] = {}  # matrix row → rating
-    for qid, option_id, row_id, value in answers:
-        if row_id is not None:
-            rows[row_id] = value
-        elif option_id is not None:
-            chosen.setdefault(qid, []).append(option_id)
-        elif value is not None:
-            values[qid] = value
-    out = []
-    for col in cols:
-        if col.kind == "label":
-            options = chosen.get(col.question_id)
-            out.append(labels.get(options[0], "") if options else "")
-        elif col.kind == "flag":
-            options = chosen.get(col.question_id)
-            out.append("" if options is None else int(col.key in options))
-        elif col.kind == "value":
-            out.append(values.get(col.question_id, ""))
-        elif col.kind == "row":
-            out.append(rows.get(col.key, ""))
-        else:
-            out.append(" / ".join(texts.get(col.question_id, [])))
-    return out
 
 
 def responses_table(campaign: Campaign, spec: SurveySpec, schools: list[School]):
@@ -216,7 +162,7 @@ def responses_workbook(campaign: Campaign, spec: SurveySpec, schools: list[Schoo
     ws.column_dimensions["A"].width = 7
     ws.column_dimensions["B"].width = 30
     for i, col in enumerate(cols, start=3):
-        ws.column_dimensions[get_column_letter(i)].width = 12 if col.kind == "flag" else 24
+        ws.column_dimensions[get_column_letter(i)].width = col.width
     append_row(ws, _header_cells(ws, ["№", "Школа", *(c.header for c in cols)]))
     for row in iter_responses(campaign, spec, kept):
         append_row(ws, row)
@@ -236,8 +182,8 @@ def responses_workbook(campaign: Campaign, spec: SurveySpec, schools: list[Schoo
 def summary_workbook(campaign: Campaign) -> Workbook:
     """One row per school: responses, enrolment of the surveyed grades, response rate,
     satisfaction level and the share of 4–5 per index question (matrix row)."""
-    ov = svc.district_overview(campaign, sort="name")
-    suppressed = svc.SUPPRESSED
+    ov = district_overview(campaign, sort="name")
+    suppressed = SUPPRESSED
     header = [
         "№",
         "Школа",
@@ -248,7 +194,7 @@ def summary_workbook(campaign: Campaign) -> Workbook:
         *(f"{item.label} — доля 4–5" for item in ov.items),
     ]
 
-    def figures(row: svc.SchoolFigures) -> list:
+    def figures(row: SchoolFigures) -> list:
         if row.n == 0:
             return ["нет ответов"] * (1 + len(ov.items))
         if row.suppressed:
@@ -284,7 +230,7 @@ def summary_workbook(campaign: Campaign) -> Workbook:
         "Уровень удовлетворённости — доля ответов в двух верхних баллах («Полностью» и "
         "«Скорее удовлетворён(а)», оценки 4–5) среди ответов на вопросы индекса.",
         "Охват — число ответов ÷ число обучающихся опрошенных классов.",
-        f"Если в школе меньше {svc.min_group()} ответов, её показатели не приводятся "
+        f"Если в школе меньше {min_group()} ответов, её показатели не приводятся "
         f"(«{suppressed}»), но ответы входят в итог по округу.",
     ]:
         append_row(note, [line])

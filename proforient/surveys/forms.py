@@ -30,9 +30,9 @@ from proforient.core.timeutil import (
 )
 from proforient.extensions import db
 from proforient.schools.models import School
-from proforient.surveys import services
-from proforient.surveys.models import Audience, Campaign, Question, QuestionKind, Questionnaire
-from proforient.surveys.qtypes import REGISTRY
+from proforient.surveys import authoring, campaigns, queries
+from proforient.surveys.models import Audience, Campaign, Question, Questionnaire
+from proforient.surveys.qtypes import REGISTRY, QuestionType, kind_choices
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -42,7 +42,7 @@ class QuestionnaireForm(BaseForm):
         "Название",
         validators=[DataRequired("Введите название анкеты."), Length(max=300)],
     )
-    audience = SelectField("Для кого", choices=Audience.CHOICES)
+    audience = SelectField("Для кого", choices=Audience.choices())
     intro = TextAreaField(
         "Вступление",
         description="Показывается над вопросами. Обещание анонимности добавляется само.",
@@ -63,7 +63,7 @@ class QuestionForm(BaseForm):
         "Вопрос", validators=[DataRequired("Введите текст вопроса."), Length(max=500)]
     )
     hint = StringField("Пояснение под вопросом", validators=[Length(max=300)])
-    kind = SelectField("Тип вопроса", choices=QuestionKind.CHOICES)
+    kind = SelectField("Тип вопроса", choices=kind_choices())
     required = BooleanField("Обязательный вопрос", default=True)
     is_grade = BooleanField(
         "Вопрос о классе [класс]",
@@ -96,56 +96,41 @@ class QuestionForm(BaseForm):
         self.questionnaire = questionnaire
         self.editing = editing
 
+    @property
+    def qtype(self) -> QuestionType | None:
+        return REGISTRY.get(self.kind.data)  # an unknown kind has its own error
+
     def validate_options(self, field):
-        qtype = REGISTRY.get(self.kind.data)
-        if qtype is None or not qtype.has_options:
+        if self.qtype is None or not self.qtype.has_options:
             return
-        lines = services.split_lines(field.data)
-        if len(lines) < 2:
-            raise ValidationError("Нужно хотя бы два варианта, каждый с новой строки.")
-        if len(lines) > 50:
-            raise ValidationError("Не больше 50 вариантов.")
-        if len({line.lower() for line in lines}) != len(lines):
-            raise ValidationError("Варианты повторяются.")
-        if any(len(line) > 300 for line in lines):
-            raise ValidationError("Вариант не длиннее 300 знаков.")
-        if self.is_grade.data and self.kind.data == QuestionKind.SINGLE:
-            bad = [line for line in lines if services.grade_of_label(line) is None]
-            if bad:
-                raise ValidationError(
-                    f"Каждый вариант вопроса о классе начинается с номера класса (1–11): "
-                    f"«{bad[0]}»."
-                )
+        error = self.qtype.options_error(authoring.split_lines(field.data), self.is_grade.data)
+        if error:
+            raise ValidationError(error)
 
     def validate_rows(self, field):
-        if self.kind.data != QuestionKind.MATRIX:
+        if self.qtype is None or not self.qtype.has_rows:
             return
-        lines = services.split_lines(field.data)
-        if not lines:
-            raise ValidationError("Добавьте хотя бы одну строку матрицы.")
-        if len(lines) > 20:
-            raise ValidationError("Не больше 20 строк.")
-        if any(len(line) > 300 for line in lines):
-            raise ValidationError("Строка не длиннее 300 знаков.")
+        error = self.qtype.rows_error(authoring.split_lines(field.data))
+        if error:
+            raise ValidationError(error)
 
     def validate_is_grade(self, field):
         if not field.data:
             return
-        if self.kind.data != QuestionKind.SINGLE:
+        if self.qtype is None or not self.qtype.can_be_grade:
             raise ValidationError("Вопрос о классе — это вопрос с одним вариантом ответа.")
         for q in self.questionnaire.questions:
             if q.is_grade and (self.editing is None or q.id != self.editing.id):
                 raise ValidationError("В анкете уже есть вопрос о классе.")
 
     def validate_in_index(self, field):
-        qtype = REGISTRY.get(self.kind.data)  # an unknown kind has its own error
-        if field.data and qtype is not None and not qtype.scored:
+        if field.data and self.qtype is not None and not self.qtype.scored:
             raise ValidationError(
                 "В индекс входят только оценки 1–5, шкала удовлетворённости и матрица."
             )
 
     def validate_max_choices(self, field):
-        if field.data is not None and self.kind.data != QuestionKind.MULTIPLE:
+        if field.data is not None and (self.qtype is None or not self.qtype.has_max_choices):
             raise ValidationError("Ограничение задаётся только для выбора нескольких вариантов.")
 
 
@@ -165,7 +150,7 @@ def questionnaire_choices(current_id: int | None = None) -> list[tuple[int, str]
 
 class CampaignForm(BaseForm):
     questionnaire_id = SelectField("Анкета", coerce=int)
-    audience = SelectField("Кого опрашиваем", choices=Audience.CHOICES)
+    audience = SelectField("Кого опрашиваем", choices=Audience.choices())
     academic_year = SelectField("Учебный год", coerce=int)
     title = StringField(
         "Название",
@@ -218,7 +203,7 @@ class CampaignForm(BaseForm):
             .order_by(School.short_name)
         ).all()
         self.schools.choices = [(s.id, s.short_name) for s in schools]
-        self.has_responses = bool(campaign and campaign.id and services.response_count(campaign))
+        self.has_responses = bool(campaign and campaign.id and queries.response_count(campaign))
 
     def validate_questionnaire_id(self, field):
         qn = db.session.get(Questionnaire, field.data) if field.data else None
@@ -270,7 +255,7 @@ class CodesForm(BaseForm):
         description="По умолчанию — число обучающихся в классе.",
         validators=[
             InputRequired("Укажите количество."),
-            NumberRange(1, services.MAX_CODES, f"От 1 до {services.MAX_CODES}."),
+            NumberRange(1, campaigns.MAX_CODES, f"От 1 до {campaigns.MAX_CODES}."),
         ],
     )
 
@@ -293,9 +278,9 @@ class CodesForm(BaseForm):
             return
         grade = self.grade.data
         students = self.enrolment.get(grade, 0)
-        margin = services.code_margin(students)
+        margin = campaigns.code_margin(students)
         made = self.summary.get(grade, (0, 0))[0]
-        left = max(0, services.code_limit(students) - made)
+        left = max(0, campaigns.code_limit(students) - made)
         if field.data <= left:
             return
         why = f"обучающихся {students}, запас {margin}, уже создано {made}"

@@ -15,15 +15,13 @@ from sqlalchemy import case, func, select
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.surveys.models import (
-    NO_VALUE,
     SATISFIED_MIN,
-    AnswerTally,
     Campaign,
     CampaignSchool,
     Question,
     QuestionOption,
-    Response,
 )
+from proforient.surveys.response_models import NO_VALUE, AnswerTally, Response
 
 
 @dataclass

@@ -22,9 +22,10 @@ from proforient.core.formatting import fmt_date
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
-from proforient.surveys.models import Answer, AnswerText, Campaign, Response
-from proforient.surveys.results import Counts, grade_options, response_counts, surveyed_grades
-from proforient.surveys.submission import SurveySpec
+from proforient.surveys.aggregates import Counts, grade_options, response_counts, surveyed_grades
+from proforient.surveys.models import Campaign
+from proforient.surveys.response_models import Answer, AnswerText, Response
+from proforient.surveys.spec import SurveySpec
 from proforient.surveys.tallies import rebuild_tallies
 
 # --- Coverage above 100 % ----------------------------------------------------------------

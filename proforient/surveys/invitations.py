@@ -24,7 +24,7 @@ from proforient.pdf.styles import styles
 from proforient.pdf.text import para
 from proforient.schools.models import School
 from proforient.surveys.models import Audience, Campaign
-from proforient.surveys.submission import format_code
+from proforient.surveys.tokens import format_code
 
 MONO = "Courier-Bold"
 INK = colors.HexColor("#1f2933")

@@ -11,8 +11,19 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from proforient.extensions import csrf, db
+from proforient.surveys import caches
 from proforient.surveys import submission as sub
-from proforient.surveys.models import Campaign
+from proforient.surveys.links import (
+    CODE_OK,
+    CODE_UNKNOWN,
+    CODE_USED,
+    LinkInfo,
+    check_code,
+    find_link,
+)
+from proforient.surveys.models import CampaignState
+from proforient.surveys.spec import SurveySpec
+from proforient.surveys.tokens import issue_key, normalise_code
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
 csrf.exempt(bp)
@@ -29,26 +40,19 @@ def _not_found():
     return _page("message.html", 404, title="Ссылка не найдена", kind="notfound")
 
 
-def _not_open(link: sub.LinkInfo, state: str):
-    if state == Campaign.DRAFT:
+def _not_open(link: LinkInfo, state: str):
+    if state == CampaignState.DRAFT:
         return _page("message.html", 200, title="Опрос ещё не начался", kind="draft", link=link)
     return _page("message.html", GONE, title="Опрос завершён", kind="closed", link=link)
 
 
-_fragments: dict[int, tuple[float, Markup]] = {}
-
-
-def _questions_html(spec: sub.SurveySpec) -> Markup:
-    """The questions of a blank form, rendered once per questionnaire (and rebuilt with
-    the structure it came from): a blank form differs between respondents only in its key."""
-    hit = _fragments.get(spec.questionnaire_id)
-    if hit is not None and hit[0] == spec.stamp:
-        return hit[1]
-    html = Markup(
-        render_template("surveys/respond/_questions.html", spec=spec, values={}, errors={})
+def _questions_html(spec: SurveySpec) -> Markup:
+    return caches.questions_html(
+        spec,
+        lambda: Markup(
+            render_template("surveys/respond/_questions.html", spec=spec, values={}, errors={})
+        ),
     )
-    _fragments[spec.questionnaire_id] = (spec.stamp, html)
-    return html
 
 
 def _form(link, spec, code, *, key=None, values=None, errors=None, notice=None, status=200):
@@ -59,7 +63,7 @@ def _form(link, spec, code, *, key=None, values=None, errors=None, notice=None, 
         spec=spec,
         link=link,
         school_name=link.school_name,
-        key=key or sub.issue_key(link.token),
+        key=key or issue_key(link.token),
         code=code,
         values=values or {},
         errors=errors or {},
@@ -69,22 +73,10 @@ def _form(link, spec, code, *, key=None, values=None, errors=None, notice=None, 
     )
 
 
-KEY_SLOT = "@@submission-key@@"
-PAGE_CACHE_MAX = 1000  # blank pages kept per process (about 15 KB each)
-_blank_pages: dict[str, tuple[float, str, str]] = {}  # token -> (spec stamp, school, html)
-
-
-def _blank_form(link: sub.LinkInfo, spec: sub.SurveySpec):
+def _blank_form(link: LinkInfo, spec: SurveySpec):
     """The blank form of an open link: rendered once, then only the key changes."""
-    hit = _blank_pages.get(link.token)
-    if hit is not None and hit[0] == spec.stamp and hit[1] == link.school_name:
-        html = hit[2]
-    else:
-        html, _status = _form(link, spec, "", key=KEY_SLOT)
-        if len(_blank_pages) >= PAGE_CACHE_MAX:
-            _blank_pages.clear()
-        _blank_pages[link.token] = (spec.stamp, link.school_name, html)
-    return html.replace(KEY_SLOT, sub.issue_key(link.token), 1)
+    html = caches.blank_page(link, spec, lambda: _form(link, spec, "", key=caches.KEY_SLOT)[0])
+    return html.replace(caches.KEY_SLOT, issue_key(link.token), 1)
 
 
 def _code_page(link, code="", error=None, status=200):
@@ -92,8 +84,8 @@ def _code_page(link, code="", error=None, status=200):
 
 
 CODE_MESSAGES = {
-    sub.CODE_UNKNOWN: "Такого кода нет. Проверьте, как он написан на листке.",
-    sub.CODE_USED: "По этому коду уже ответили. Каждый код действует один раз.",
+    CODE_UNKNOWN: "Такого кода нет. Проверьте, как он написан на листке.",
+    CODE_USED: "По этому коду уже ответили. Каждый код действует один раз.",
 }
 
 
@@ -110,13 +102,13 @@ NOTICES = {
 @bp.route("/<token>", methods=["GET", "POST"])
 def form(token: str):
     # Showing a form may use a link read a few seconds ago; accepting answers may not.
-    link = sub.find_link(token, cached=request.method == "GET")
+    link = caches.cached_link(token) if request.method == "GET" else find_link(token)
     if link is None:
         return _not_found()
     state = link.state()
-    if state != Campaign.OPEN:
+    if state != CampaignState.OPEN:
         return _not_open(link, state)
-    spec = sub.survey_spec(link.questionnaire_id)
+    spec = caches.survey_spec(link.questionnaire_id)
     if spec is None:  # pragma: no cover - a campaign always has its questionnaire
         return _not_found()
 
@@ -125,10 +117,10 @@ def form(token: str):
         raw = request.values.get("code")
         if raw is None:
             return _code_page(link)
-        code = sub.normalise_code(raw)
+        code = normalise_code(raw)
         if request.method == "GET":
-            status = sub.check_code(link, code)
-            if status != sub.CODE_OK:
+            status = check_code(link, code)
+            if status != CODE_OK:
                 return _code_page(link, raw, CODE_MESSAGES[status])
 
     if request.method == "GET":
@@ -145,8 +137,8 @@ def form(token: str):
             link, spec, code, key=request.form["key"], values=outcome.values, errors=outcome.errors
         )
     if outcome.status == sub.CODE_SPENT:
-        status = sub.check_code(link, code)
-        message = CODE_MESSAGES.get(status, CODE_MESSAGES[sub.CODE_USED])
+        status = check_code(link, code)
+        message = CODE_MESSAGES.get(status, CODE_MESSAGES[CODE_USED])
         return _code_page(link, code, message, status=409)
     if outcome.status == sub.BUSY:
         # The key is still unused: the same form, the same answers, sent again later.
@@ -161,14 +153,14 @@ def form(token: str):
         )
         return (*response, {"Retry-After": "60"})
     # BAD_KEY, EXPIRED or CHANGED: the answers are shown again in a fresh form.
-    fresh = sub.survey_spec(link.questionnaire_id)
+    fresh = caches.survey_spec(link.questionnaire_id)
     values, _errors, *_ = sub.parse_answers(fresh, request.form)
     return _form(link, fresh, code, values=values, notice=NOTICES[outcome.status])
 
 
 @bp.get("/<token>/thanks")
 def thanks(token: str):
-    link = sub.find_link(token)
+    link = find_link(token)
     if link is None:
         return _not_found()
     return _page("thanks.html", link=link)

@@ -22,11 +22,13 @@ from proforient.core.params import id_arg, int_arg, page_arg
 from proforient.extensions import db
 from proforient.pdf.document import pdf_response
 from proforient.schools.models import School
-from proforient.surveys import exports, integrity, invitations
-from proforient.surveys import results as svc
+from proforient.surveys import aggregates, exports, integrity, invitations
 from proforient.surveys.links import survey_url
-from proforient.surveys.models import Campaign, CampaignSchool, OneTimeCode
-from proforient.surveys.submission import build_spec
+from proforient.surveys.models import Campaign, CampaignSchool
+from proforient.surveys.overview import SORTS, district_overview
+from proforient.surveys.response_models import OneTimeCode
+from proforient.surveys.results import SUPPRESSED, campaign_results
+from proforient.surveys.spec import build_spec
 
 bp = Blueprint("survey_results", __name__, url_prefix="/surveys/campaigns/<int:campaign_id>")
 
@@ -36,14 +38,14 @@ TEXTS_PER_PAGE = 50
 def _campaign_and_schools(campaign_id: int) -> tuple[Campaign, list[School]]:
     """The campaign and its schools; a coordinator whose school is not in it gets 404."""
     campaign = db.get_or_404(Campaign, campaign_id)
-    schools = svc.campaign_schools(campaign.id)
+    schools = aggregates.campaign_schools(campaign.id)
     own = user_school_id()
     if own is not None and own not in {s.id for s in schools}:
         abort(404)
     return campaign, schools
 
 
-def _filters(schools: list[School], spec) -> svc.Filters:
+def _filters(schools: list[School], spec) -> aggregates.Filters:
     """?school=&grade= — a coordinator is always bound to their own school."""
     school_id = id_arg("school")
     ensure_school_allowed(school_id)
@@ -53,9 +55,9 @@ def _filters(schools: list[School], spec) -> svc.Filters:
     if school_id is not None and school_id not in {s.id for s in schools}:
         abort(404)
     grade = int_arg("grade")
-    if grade not in {o.value for o in svc.grade_options(spec)}:
+    if grade not in {o.value for o in aggregates.grade_options(spec)}:
         grade = None
-    return svc.Filters(school_id, grade)
+    return aggregates.Filters(school_id, grade)
 
 
 def _school_by_id(schools: list[School], school_id: int | None) -> School | None:
@@ -68,7 +70,7 @@ def results(campaign_id: int):
     campaign, schools = _campaign_and_schools(campaign_id)
     spec = build_spec(campaign.questionnaire_id)
     filters = _filters(schools, spec)
-    res = svc.campaign_results(campaign, filters, [s.id for s in schools], spec)
+    res = campaign_results(campaign, filters, [s.id for s in schools], spec)
     alerts = []
     if current_user.is_department:
         alerts = integrity.coverage_alerts(
@@ -86,14 +88,14 @@ def results(campaign_id: int):
         alerts=alerts,
         schools=schools,
         school=_school_by_id(schools, filters.school_id),
-        grades=svc.grade_options(spec),
+        grades=aggregates.grade_options(spec),
         grade_label=_grade_label(spec, filters.grade),
-        suppressed_label=svc.SUPPRESSED,
+        suppressed_label=SUPPRESSED,
     )
 
 
 def _grade_label(spec, grade: int | None) -> str | None:
-    option = next((o for o in svc.grade_options(spec) if o.value == grade), None)
+    option = next((o for o in aggregates.grade_options(spec) if o.value == grade), None)
     return option.label if option else None
 
 
@@ -106,11 +108,11 @@ def texts(campaign_id: int, question_id: int):
     question = next((q for q in spec.questions if q.id == question_id), None)
     if question is None:
         abort(404)
-    n = svc.response_counts(campaign.id).n(filters.school_id, filters.grade)
-    suppressed = n < svc.min_group()
+    n = aggregates.response_counts(campaign.id).n(filters.school_id, filters.grade)
+    suppressed = n < aggregates.min_group()
     page = None
     if not suppressed:
-        page = svc.texts_page(
+        page = aggregates.texts_page(
             campaign.id,
             filters,
             question.id,
@@ -127,7 +129,7 @@ def texts(campaign_id: int, question_id: int):
         school=_school_by_id(schools, filters.school_id),
         grade_label=_grade_label(spec, filters.grade),
         filters=filters,
-        minimum=svc.min_group(),
+        minimum=aggregates.min_group(),
     )
 
 
@@ -136,12 +138,12 @@ def texts(campaign_id: int, question_id: int):
 def overview(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     spec = build_spec(campaign.questionnaire_id)
-    grades = svc.grade_options(spec)
+    grades = aggregates.grade_options(spec)
     grade = int_arg("grade")
     if grade not in {o.value for o in grades}:
         grade = None
     sort = request.args.get("sort", "satisfaction")
-    ov = svc.district_overview(campaign, grade, sort, spec)
+    ov = district_overview(campaign, grade, sort, spec)
     alerts = integrity.coverage_alerts(campaign, spec, [r.school for r in ov.rows], grade=grade)
     return render_template(
         "surveys/results_overview.html",
@@ -151,9 +153,9 @@ def overview(campaign_id: int):
         grades=grades,
         grade=grade,
         grade_label=_grade_label(spec, grade),
-        sort=sort if sort in svc.SORTS else "satisfaction",
-        sorts=svc.SORTS,
-        suppressed_label=svc.SUPPRESSED,
+        sort=sort if sort in SORTS else "satisfaction",
+        sorts=SORTS,
+        suppressed_label=SUPPRESSED,
     )
 
 

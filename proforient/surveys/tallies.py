@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, func, literal, select, text, union_al
 from sqlalchemy.dialects import postgresql, sqlite
 
 from proforient.extensions import db
-from proforient.surveys.models import (
+from proforient.surveys.response_models import (
     NO_GRADE,
     NO_OPTION,
     NO_ROW,

@@ -30,7 +30,7 @@ import time
 from sqlalchemy import Connection, bindparam, case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from proforient.surveys.models import LinkRate
+from proforient.surveys.response_models import LinkRate
 
 _r = LinkRate.__table__
 _statements: dict[str, tuple] = {}

@@ -1,5 +1,7 @@
-"""Department and coordinator screens: questionnaires, campaigns, links, turnout, codes,
-responses per day and voiding a day's responses."""
+"""The `surveys` blueprint and its campaign screens, for the department and coordinators:
+the campaign list, a campaign with its links and turnout, its window, one-time codes,
+responses per day and voiding a day's responses. The questionnaire screens are
+`questionnaire_views`, on the same blueprint."""
 
 from datetime import date
 
@@ -13,36 +15,24 @@ from proforient.core.timeutil import current_academic_year, local_today, to_loca
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_table
-from proforient.surveys import integrity, services
+from proforient.surveys import campaigns, integrity, queries
 from proforient.surveys.forms import (
     CampaignForm,
     CodesForm,
     ExtendForm,
-    QuestionForm,
-    QuestionnaireForm,
     VoidForm,
 )
-from proforient.surveys.models import Audience, Campaign, CampaignSchool, Question, Questionnaire
-from proforient.surveys.submission import build_spec, format_code
-from proforient.surveys.submission import new_submission_key as _new_key
+from proforient.surveys.models import Audience, Campaign, CampaignSchool
+from proforient.surveys.spec import build_spec
+from proforient.surveys.tokens import format_code
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
-
-FROZEN_NOTE = "Анкета используется в опросе с ответами: изменения создадут новую версию."
-
-
-def _new_version_flash(questionnaire: Questionnaire) -> None:
-    flash(
-        f"Анкета используется в опросе с ответами, поэтому изменения сохранены в новой "
-        f"версии {questionnaire.version}. Прежняя версия осталась у своих опросов.",
-        "success",
-    )
 
 
 def home_panel():
     """Open campaigns on the home page; a coordinator also gets the school's links."""
     return render_template(
-        "surveys/_home_panel.html", items=services.open_campaigns_panel(user_school_id())
+        "surveys/_home_panel.html", items=queries.open_campaigns_panel(user_school_id())
     )
 
 
@@ -52,175 +42,8 @@ def home_panel():
 @bp.get("/")
 @login_required
 def index():
-    campaigns = services.campaign_list(user_school_id())
-    return render_template("surveys/index.html", campaigns=campaigns)
-
-
-# --- Questionnaires (department) ----------------------------------------------------------
-
-
-@bp.get("/questionnaires/")
-@department_required
-def questionnaires():
-    show_all = request.args.get("all") == "1"
-    items = services.questionnaire_list(include_archived=show_all)
-    ids = [q.id for q in items]
-    return render_template(
-        "surveys/questionnaires.html",
-        items=items,
-        frozen=services.frozen_ids(ids),
-        counts=services.question_counts(ids),
-        show_all=show_all,
-    )
-
-
-@bp.route("/questionnaires/new", methods=["GET", "POST"])
-@department_required
-def questionnaire_new():
-    form = QuestionnaireForm()
-    if form.validate_on_submit():
-        qn = services.save_questionnaire(Questionnaire(version=1), form)
-        db.session.commit()
-        flash("Анкета создана. Добавьте вопросы.", "success")
-        return redirect(url_for("surveys.questionnaire", questionnaire_id=qn.id))
-    return render_template("surveys/questionnaire_form.html", form=form, questionnaire=None)
-
-
-@bp.get("/questionnaires/<int:questionnaire_id>")
-@department_required
-def questionnaire(questionnaire_id: int):
-    qn = db.get_or_404(Questionnaire, questionnaire_id)
-    campaigns = db.session.scalars(
-        select(Campaign).where(Campaign.questionnaire_id == qn.id).order_by(Campaign.opens_at)
-    ).all()
-    return render_template(
-        "surveys/questionnaire.html",
-        questionnaire=qn,
-        frozen=services.is_frozen(qn),
-        frozen_note=FROZEN_NOTE,
-        campaigns=campaigns,
-    )
-
-
-@bp.route("/questionnaires/<int:questionnaire_id>/edit", methods=["GET", "POST"])
-@department_required
-def questionnaire_edit(questionnaire_id: int):
-    qn = db.get_or_404(Questionnaire, questionnaire_id)
-    form = QuestionnaireForm(obj=qn)
-    if form.validate_on_submit():
-        target, created = services.editable(qn)
-        services.save_questionnaire(target, form)
-        db.session.commit()
-        if created:
-            _new_version_flash(target)
-        else:
-            flash("Изменения сохранены.", "success")
-        return redirect(url_for("surveys.questionnaire", questionnaire_id=target.id))
-    return render_template(
-        "surveys/questionnaire_form.html",
-        form=form,
-        questionnaire=qn,
-        frozen=services.is_frozen(qn),
-        frozen_note=FROZEN_NOTE,
-    )
-
-
-@bp.post("/questionnaires/<int:questionnaire_id>/copy")
-@department_required
-def questionnaire_copy(questionnaire_id: int):
-    qn = db.get_or_404(Questionnaire, questionnaire_id)
-    copy = services.copy_questionnaire(qn)
-    db.session.commit()
-    flash("Копия создана: измените её как нужно.", "success")
-    return redirect(url_for("surveys.questionnaire", questionnaire_id=copy.id))
-
-
-@bp.get("/questionnaires/<int:questionnaire_id>/preview")
-@department_required
-def questionnaire_preview(questionnaire_id: int):
-    qn = db.get_or_404(Questionnaire, questionnaire_id)
-    return render_template(
-        "surveys/respond/form.html",
-        spec=build_spec(qn.id),
-        school_name="Название школы",
-        key=_new_key(),
-        code="",
-        values={},
-        errors={},
-        preview=True,
-        back_url=url_for("surveys.questionnaire", questionnaire_id=qn.id),
-    )
-
-
-def _question_form_page(qn: Questionnaire, question: Question | None):
-    form = QuestionForm(obj=question, questionnaire=qn, editing=question)
-    if question is not None:
-        # `options` and `rows` are the question's relationships too: unless the POST sends
-        # the fields, they show the stored lines, as any other field left out would.
-        if request.method == "GET" or "options" not in request.form:
-            form.options.data = services.option_lines(question)
-        if request.method == "GET" or "rows" not in request.form:
-            form.rows.data = services.row_lines(question)
-    if form.validate_on_submit():
-        target, created = services.editable(qn)
-        counterpart = services.counterpart(question, target) if question is not None else None
-        services.save_question(target, counterpart, form)
-        db.session.commit()
-        if created:
-            _new_version_flash(target)
-        else:
-            flash("Вопрос сохранён.", "success")
-        return redirect(url_for("surveys.questionnaire", questionnaire_id=target.id))
-    return render_template(
-        "surveys/question_form.html",
-        form=form,
-        questionnaire=qn,
-        question=question,
-        frozen=services.is_frozen(qn),
-        frozen_note=FROZEN_NOTE,
-    )
-
-
-@bp.route("/questionnaires/<int:questionnaire_id>/questions/new", methods=["GET", "POST"])
-@department_required
-def question_new(questionnaire_id: int):
-    return _question_form_page(db.get_or_404(Questionnaire, questionnaire_id), None)
-
-
-@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
-@department_required
-def question_edit(question_id: int):
-    question = db.get_or_404(Question, question_id)
-    return _question_form_page(question.questionnaire, question)
-
-
-@bp.post("/questions/<int:question_id>/move")
-@department_required
-def question_move(question_id: int):
-    question = db.get_or_404(Question, question_id)
-    delta = -1 if request.form.get("direction") == "up" else 1
-    target, created = services.editable(question.questionnaire)
-    services.move_question(services.counterpart(question, target), delta)
-    db.session.commit()
-    if created:
-        _new_version_flash(target)
-    return redirect(
-        url_for("surveys.questionnaire", questionnaire_id=target.id, _anchor="questions")
-    )
-
-
-@bp.post("/questions/<int:question_id>/delete")
-@department_required
-def question_delete(question_id: int):
-    question = db.get_or_404(Question, question_id)
-    target, created = services.editable(question.questionnaire)
-    services.delete_question(services.counterpart(question, target))
-    db.session.commit()
-    if created:
-        _new_version_flash(target)
-    else:
-        flash("Вопрос удалён.", "success")
-    return redirect(url_for("surveys.questionnaire", questionnaire_id=target.id))
+    listed = queries.campaign_list(user_school_id())
+    return render_template("surveys/index.html", campaigns=listed)
 
 
 # --- Campaigns ----------------------------------------------------------------------------
@@ -232,23 +55,23 @@ def campaign_new():
     form = CampaignForm()
     if request.method == "GET":
         year = current_academic_year()
-        opens, closes = services.default_window(year)
+        opens, closes = campaigns.default_window(year)
         if closes.date() < local_today():
             year += 1
-            opens, closes = services.default_window(year)
+            opens, closes = campaigns.default_window(year)
         form.academic_year.data = year
         form.opens_at.data, form.closes_at.data = opens, closes
         form.schools.data = [sid for sid, _label in form.schools.choices]
         audience = request.args.get("audience", Audience.STUDENTS)
-        form.audience.data = audience if audience in Audience.LABELS else Audience.STUDENTS
+        form.audience.data = audience if audience in Audience.codes() else Audience.STUDENTS
         match = next(
-            (q.id for q in services.questionnaire_list() if q.audience == form.audience.data),
+            (q.id for q in queries.questionnaire_list() if q.audience == form.audience.data),
             None,
         )
         form.questionnaire_id.data = match
     if form.validate_on_submit():
         campaign = Campaign()
-        services.save_campaign(campaign, form)
+        campaigns.save_campaign(campaign, form)
         db.session.commit()
         flash("Опрос создан. Ссылки для школ готовы.", "success")
         return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
@@ -274,7 +97,7 @@ def _campaign_for_user(campaign_id: int) -> Campaign:
 @login_required
 def campaign(campaign_id: int):
     campaign = _campaign_for_user(campaign_id)
-    turnout = services.turnout(campaign, user_school_id())
+    turnout = queries.turnout(campaign, user_school_id())
     alerts, daily = [], None
     if current_user.is_department:
         spec = build_spec(campaign.questionnaire_id)
@@ -356,7 +179,7 @@ def campaign_edit(campaign_id: int):
         form.closes_at.data = to_local(campaign.closes_at).replace(tzinfo=None)
         form.schools.data = [link.school_id for link in campaign.links]
     if form.validate_on_submit():
-        warnings = services.save_campaign(campaign, form)
+        warnings = campaigns.save_campaign(campaign, form)
         db.session.commit()
         flash("Изменения сохранены.", "success")
         for warning in warnings:
@@ -369,7 +192,7 @@ def campaign_edit(campaign_id: int):
 @department_required
 def campaign_close(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
-    if services.close_early(campaign):
+    if campaigns.close_early(campaign):
         db.session.commit()
         flash("Опрос завершён досрочно: ссылки больше не принимают ответы.", "success")
     else:
@@ -383,7 +206,7 @@ def campaign_extend(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = ExtendForm(campaign=campaign)
     if form.validate_on_submit():
-        services.extend(campaign, form.closes_at.data)
+        campaigns.extend(campaign, form.closes_at.data)
         db.session.commit()
         flash("Срок опроса изменён.", "success")
         return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
@@ -407,7 +230,7 @@ def campaign_codes(campaign_id: int, school_id: int):
         abort(404)
     school = db.session.get(School, school_id)
     enrolment = enrolment_table([school_id])[school_id]
-    summary = services.code_summary(link)
+    summary = queries.code_summary(link)
     closed = campaign.state() == Campaign.CLOSED
     # A coordinator's codes are capped by the grade's enrolment: a school's own figures
     # are what a stack of spare codes would inflate. The department is not capped.
@@ -422,7 +245,7 @@ def campaign_codes(campaign_id: int, school_id: int):
     if closed and request.method == "POST":
         status = 409  # nothing is created: the links no longer take answers
     elif form.validate_on_submit():
-        codes = services.generate_codes(link, form.grade.data, form.quantity.data)
+        codes = campaigns.generate_codes(link, form.grade.data, form.quantity.data)
         db.session.commit()
         flash(f"Создано кодов для {form.grade.data} класса: {len(codes)}.", "success")
         return redirect(
@@ -440,6 +263,6 @@ def campaign_codes(campaign_id: int, school_id: int):
         is_department=current_user.is_department,
         closed=closed,
         capped=capped,
-        code_limit=services.code_limit,
+        code_limit=campaigns.code_limit,
     )
     return page, status

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from proforient.auth.models import Role
 from proforient.core.audit import AuditEvent
 from proforient.extensions import db
-from proforient.surveys.models import Response
+from proforient.surveys.response_models import Response
 from tests.factories import PASSWORD, make_school, make_user
 from tests.support.survey_results import make_survey
 

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from proforient.auth.models import Role
 from proforient.extensions import db
-from proforient.surveys.models import Response
-from proforient.surveys.submission import build_spec
+from proforient.surveys.response_models import Response
+from proforient.surveys.spec import build_spec
 from tests.factories import PASSWORD, make_school, make_user
 from tests.support.surveys import link_of, make_campaign
 

@@ -8,18 +8,16 @@ from datetime import date, datetime
 
 from proforient.extensions import db
 from proforient.surveys.models import (
-    Answer,
-    AnswerText,
     Campaign,
     CampaignSchool,
     Question,
     Questionnaire,
     QuestionOption,
     QuestionRow,
-    Response,
 )
-from proforient.surveys.submission import new_token
+from proforient.surveys.response_models import Answer, AnswerText, Response
 from proforient.surveys.tallies import rebuild_tallies
+from proforient.surveys.tokens import new_token
 
 _seq = itertools.count(1)
 

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from proforient.core.timeutil import utcnow
 from proforient.extensions import db
 from proforient.surveys import defaults
+from proforient.surveys.caches import invalidate_spec
 from proforient.surveys.models import Campaign, CampaignSchool, Questionnaire
-from proforient.surveys.submission import build_spec, invalidate_spec, new_token
+from proforient.surveys.spec import build_spec
+from proforient.surveys.tokens import new_token
 
 
 def default_questionnaire(audience: str = "students") -> Questionnaire:
