@@ -10,10 +10,10 @@ from flask import render_template
 from werkzeug.datastructures import MultiDict
 
 from proforient.surveys.aggregates import answer_tallies
-from proforient.surveys.models import QuestionKind
 from proforient.surveys.qtypes import (
     REGISTRY,
     OptionSpec,
+    QuestionKind,
     QuestionSpec,
     ResponseAnswers,
     RowSpec,

@@ -14,8 +14,8 @@ from sqlalchemy import case, func, select
 
 from proforient.extensions import db
 from proforient.schools.models import School
+from proforient.surveys.limits import SATISFIED_MIN
 from proforient.surveys.models import (
-    SATISFIED_MIN,
     Campaign,
     CampaignSchool,
     Question,

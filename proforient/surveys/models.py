@@ -22,6 +22,7 @@ from proforient.core.audit import Audited
 from proforient.core.choices import Choices
 from proforient.core.timeutil import utcnow
 from proforient.extensions import db
+from proforient.surveys.qtypes import REGISTRY, QuestionKind
 
 if TYPE_CHECKING:
     from proforient.schools.models import School
@@ -46,17 +47,6 @@ class Audience(Choices):
             return ""
 
 
-class QuestionKind(Choices):
-    """The stored code of a question's type; what a type does lives in `qtypes`."""
-
-    SINGLE = "single", "Один вариант"
-    MULTIPLE = "multiple", "Несколько вариантов"
-    RATING = "rating", "Оценка от 1 до 5"
-    SATISFACTION = "satisfaction", "Шкала удовлетворённости"  # «Шкала У», scored 5..1
-    MATRIX = "matrix", "Матрица оценок 1–5"  # rows, each rated 1–5
-    TEXT = "text", "Короткий текст"  # at most TEXT_MAX characters
-
-
 class CampaignState(Choices):
     """Computed from a campaign's window, never stored; `badge` is the list's badge class."""
 
@@ -68,11 +58,6 @@ class CampaignState(Choices):
     DRAFT = "draft", "ещё не начато", "badge-warn"
     OPEN = "open", "идёт", "badge-ok"
     CLOSED = "closed", "завершено", "badge-muted"
-
-
-TEXT_MAX = 500
-# Scores at or above this count as satisfied: top two of five points.
-SATISFIED_MIN = 4
 
 
 class Questionnaire(Audited, db.Model):
@@ -172,8 +157,6 @@ class Question(Audited, db.Model):
     @property
     def qtype(self):
         """The question's type (`qtypes.QuestionType`): what it does with answers."""
-        from proforient.surveys.qtypes import REGISTRY  # qtypes imports this module
-
         return REGISTRY[self.kind]
 
 

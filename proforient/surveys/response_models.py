@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from proforient.extensions import db
-from proforient.surveys.models import TEXT_MAX
+from proforient.surveys.limits import TEXT_MAX
 
 
 class OneTimeCode(db.Model):

@@ -21,7 +21,8 @@ from proforient.surveys.aggregates import (
     school_rows,
     surveyed_grades,
 )
-from proforient.surveys.models import SATISFIED_MIN, Campaign
+from proforient.surveys.limits import SATISFIED_MIN
+from proforient.surveys.models import Campaign
 from proforient.surveys.qtypes import QuestionResult, Tally
 from proforient.surveys.qtypes.base import share
 from proforient.surveys.spec import SurveySpec, build_spec

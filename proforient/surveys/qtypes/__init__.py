@@ -2,17 +2,17 @@
 settings, reading and checking a submitted answer, summarising the tallies for results,
 its export columns and cells, its bars in the PDF reports and the demo's answers.
 
-`REGISTRY` maps a stored kind code (`models.QuestionKind`) to the type; code elsewhere asks
-`q.qtype` (or `REGISTRY[kind]`) and never branches on the kind. How to add a type:
-docs/question-types.md.
+`REGISTRY` maps a stored kind code to the type and `QuestionKind` lists the codes; code
+elsewhere asks `q.qtype` (or `REGISTRY[kind]`) and never branches on the kind. A new type
+is one class in one of these modules; how to add one: docs/question-types.md.
 
     base    the base class, the frozen question structure, parsed answers, tallies
-    choice  single and multiple choice, the satisfaction scale
-    scale   a 1–5 rating, a matrix of rated rows
+    choice  single and multiple choice
+    scale   a 1–5 rating, the satisfaction scale, a matrix of rated rows
     text    short free text
 """
 
-from proforient.surveys.models import QuestionKind
+from proforient.core.choices import Choices
 from proforient.surveys.qtypes import choice, scale, text  # noqa: F401 - registers the types
 from proforient.surveys.qtypes.base import (
     POINTS_DESC,
@@ -31,13 +31,20 @@ from proforient.surveys.qtypes.base import (
 )
 from proforient.surveys.qtypes.choice import OTHER_LABEL, grade_of_label
 
+# The stored codes, made from the registered types so that a new type is one class: the
+# model's CHECK constraint and the editor's select both read them.
+QuestionKind = Choices(
+    "QuestionKind", [(t.kind.upper(), (t.kind, t.label)) for t in REGISTRY.values()]
+)
+
 
 def kind_choices() -> list[tuple[str, str]]:
-    """(code, label) of every type for the editor's select, in `QuestionKind` order."""
-    return [(kind.value, kind.label) for kind in QuestionKind if kind in REGISTRY]
+    """(code, label) of every type for the editor's select, in registration order."""
+    return QuestionKind.choices()
 
 
 __all__ = [
+    "QuestionKind",
     "OTHER_LABEL",
     "POINTS_DESC",
     "RATING_POINTS",

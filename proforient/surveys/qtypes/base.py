@@ -8,7 +8,7 @@ See docs/question-types.md.
 from dataclasses import dataclass, field
 
 from proforient.core.text import drop_controls
-from proforient.surveys.models import SATISFIED_MIN, QuestionKind
+from proforient.surveys.limits import SATISFIED_MIN
 
 RATING_POINTS = (1, 2, 3, 4, 5)
 POINTS_DESC = tuple(reversed(RATING_POINTS))  # 5 … 1, best first
@@ -216,9 +216,10 @@ class ResponseAnswers:
 
 
 class QuestionType:
-    """One kind of question. Subclasses set `kind` and override what differs."""
+    """One kind of question. Subclasses set `kind` and `label` and override what differs."""
 
-    kind: QuestionKind
+    kind: str  # the code stored in `question.kind`
+    label: str  # its name in the editor
     # The editor: what the department fills in for a question of this type.
     has_options = False  # a list of options, one a line
     fixed_options: tuple[tuple[str, int], ...] = ()  # options the type brings itself
@@ -243,7 +244,7 @@ class QuestionType:
 
     @property
     def label(self) -> str:
-        return self.kind.label
+        return self.label
 
     # Editor settings --------------------------------------------------------------------
 

@@ -1,10 +1,9 @@
-"""Questions answered by choosing options: one, several, or a point of the satisfaction
-scale."""
+"""Questions answered by choosing options: one or several."""
 
 import re
 
 from proforient.core.formatting import plural
-from proforient.surveys.models import TEXT_MAX, QuestionKind
+from proforient.surveys.limits import TEXT_MAX
 from proforient.surveys.qtypes.base import (
     Column,
     Line,
@@ -17,9 +16,7 @@ from proforient.surveys.qtypes.base import (
     as_int,
     form_text,
     form_value,
-    mean_of,
     register,
-    satisfied_of,
     share,
 )
 
@@ -111,7 +108,8 @@ class ChoiceType(QuestionType):
 
 @register
 class SingleChoice(ChoiceType):
-    kind = QuestionKind.SINGLE
+    kind = "single"
+    label = "Один вариант"
     field_template = "surveys/respond/fields/single.html"
     result_template = "surveys/result_blocks/options.html"
     can_be_grade = True
@@ -148,7 +146,8 @@ class SingleChoice(ChoiceType):
 
 @register
 class MultipleChoice(ChoiceType):
-    kind = QuestionKind.MULTIPLE
+    kind = "multiple"
+    label = "Несколько вариантов"
     field_template = "surveys/respond/fields/multiple.html"
     result_template = "surveys/result_blocks/options.html"
     has_max_choices = True
@@ -211,41 +210,3 @@ class MultipleChoice(ChoiceType):
             other = next(o for o in q.options if o.is_other)
             answers.append((q.id, other.id, None, other.value))
             texts.append((q.id, other_text))
-
-
-@register
-class Satisfaction(SingleChoice):
-    """The five-point «Шкала У»; each option carries its score 5..1."""
-
-    kind = QuestionKind.SATISFACTION
-    satisfied_label = "Удовлетворены (два верхних пункта)"
-    has_options = False
-    can_be_grade = False
-    can_have_other = False
-    scored = True
-    fixed_options = (
-        ("Полностью удовлетворён(а)", 5),
-        ("Скорее удовлетворён(а)", 4),
-        ("Затрудняюсь ответить", 3),
-        ("Скорее не удовлетворён(а)", 2),
-        ("Совсем не удовлетворён(а)", 1),
-    )
-
-    def options_error(self, lines, is_grade):
-        return None
-
-    def editor_options(self, lines, is_grade, allow_other):
-        return QuestionType.editor_options(self, lines, is_grade, allow_other)
-
-    def summarise(self, q, tally, sizes):
-        result = super().summarise(q, tally, sizes)
-        result.satisfied = satisfied_of(tally.by_value, 0)
-        result.district_satisfied = satisfied_of(tally.by_value, 1)
-        result.mean, _ = mean_of(tally.by_value, 0)
-        result.district_mean, _ = mean_of(tally.by_value, 1)
-        return result
-
-    def demo_answers(self, q, maker, rng, mood, answers, texts):
-        value = maker.score(rng, mood)
-        option = next((o for o in q.options if o.value == value), q.options[0])
-        answers.append((q.id, option.id, None, option.value))

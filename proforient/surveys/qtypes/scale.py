@@ -1,7 +1,7 @@
-"""Questions answered with a 1–5 score: one rating, or a matrix of rated rows."""
+"""Questions answered with a 1–5 score: one rating, a point of the satisfaction scale (its
+options carry the score), or a matrix of rated rows."""
 
 from proforient.core.formatting import fmt_number
-from proforient.surveys.models import QuestionKind
 from proforient.surveys.qtypes.base import (
     POINTS_DESC,
     RATING_POINTS,
@@ -18,6 +18,7 @@ from proforient.surveys.qtypes.base import (
     satisfied_of,
     share,
 )
+from proforient.surveys.qtypes.choice import SingleChoice
 
 MAX_ROWS = 20
 # Index columns of a matrix's rows: «7а», «7б», …
@@ -26,7 +27,8 @@ ROW_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"
 
 @register
 class Rating(QuestionType):
-    kind = QuestionKind.RATING
+    kind = "rating"
+    label = "Оценка от 1 до 5"
     field_template = "surveys/respond/fields/rating.html"
     result_template = "surveys/result_blocks/options.html"
     result_heading = "Оценка"
@@ -67,8 +69,48 @@ class Rating(QuestionType):
 
 
 @register
+class Satisfaction(SingleChoice):
+    """The five-point «Шкала У»; each option carries its score 5..1."""
+
+    kind = "satisfaction"
+    label = "Шкала удовлетворённости"  # «Шкала У», scored 5..1
+    satisfied_label = "Удовлетворены (два верхних пункта)"
+    has_options = False
+    can_be_grade = False
+    can_have_other = False
+    scored = True
+    fixed_options = (
+        ("Полностью удовлетворён(а)", 5),
+        ("Скорее удовлетворён(а)", 4),
+        ("Затрудняюсь ответить", 3),
+        ("Скорее не удовлетворён(а)", 2),
+        ("Совсем не удовлетворён(а)", 1),
+    )
+
+    def options_error(self, lines, is_grade):
+        return None
+
+    def editor_options(self, lines, is_grade, allow_other):
+        return QuestionType.editor_options(self, lines, is_grade, allow_other)
+
+    def summarise(self, q, tally, sizes):
+        result = super().summarise(q, tally, sizes)
+        result.satisfied = satisfied_of(tally.by_value, 0)
+        result.district_satisfied = satisfied_of(tally.by_value, 1)
+        result.mean, _ = mean_of(tally.by_value, 0)
+        result.district_mean, _ = mean_of(tally.by_value, 1)
+        return result
+
+    def demo_answers(self, q, maker, rng, mood, answers, texts):
+        value = maker.score(rng, mood)
+        option = next((o for o in q.options if o.value == value), q.options[0])
+        answers.append((q.id, option.id, None, option.value))
+
+
+@register
 class Matrix(QuestionType):
-    kind = QuestionKind.MATRIX
+    kind = "matrix"
+    label = "Матрица оценок 1–5"  # rows, each rated 1–5
     field_template = "surveys/respond/fields/matrix.html"
     result_template = "surveys/result_blocks/matrix.html"
     has_rows = True

@@ -1,13 +1,14 @@
 """A short free-text answer. Its texts are listed on the results page (never in the PDF
 reports) and counted nowhere."""
 
-from proforient.surveys.models import TEXT_MAX, QuestionKind
+from proforient.surveys.limits import TEXT_MAX
 from proforient.surveys.qtypes.base import Parsed, QuestionType, form_text, register
 
 
 @register
 class FreeText(QuestionType):
-    kind = QuestionKind.TEXT
+    kind = "text"
+    label = "Короткий текст"  # at most TEXT_MAX characters
     field_template = "surveys/respond/fields/text.html"
     free_text = True
     charted = False
