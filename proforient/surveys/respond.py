@@ -10,6 +10,7 @@ form comes back with the answers kept and a message saying what to do.
 from flask import Blueprint, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from proforient.core.access import public
 from proforient.extensions import csrf, db
 from proforient.surveys import submission as sub
 from proforient.surveys.models import Campaign
@@ -108,6 +109,7 @@ NOTICES = {
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
+@public
 def form(token: str):
     # Showing a form may use a link read a few seconds ago; accepting answers may not.
     link = sub.find_link(token, cached=request.method == "GET")
@@ -167,6 +169,7 @@ def form(token: str):
 
 
 @bp.get("/<token>/thanks")
+@public
 def thanks(token: str):
     link = sub.find_link(token)
     if link is None:
