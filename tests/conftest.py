@@ -1,18 +1,25 @@
 """Fixtures: one app and database per session (SQLite, or PostgreSQL when
-PROFORIENT_TEST_DATABASE_URL is set), emptied after every test."""
+PROFORIENT_TEST_DATABASE_URL is set), emptied after every test; the demo district loaded
+once per session and copied in for the tests that ask for it."""
 
 import os
 import shutil
+import sqlite3
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from flask import Flask, appcontext_pushed
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import JSON, select, text
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from proforient import create_app
 from proforient.auth.models import Role
+from proforient.config import DefaultConfig
 from proforient.extensions import db
 from tests.factories import PASSWORD, make_school, make_user
 
@@ -20,6 +27,19 @@ CHROMIUM = os.environ.get("PROFORIENT_CHROMIUM", "/usr/bin/chromium")
 # One PBKDF2 round instead of scrypt: a password check costs microseconds, not tens of
 # milliseconds, in a suite that signs in hundreds of times.
 CHEAP_HASH = "pbkdf2:sha256:1"
+# Also the default of every app a test builds without saying (CLI, a restored copy, a
+# second worker); `_cheap_hashes_only` checks that no app uses another.
+DefaultConfig.PASSWORD_HASH_METHOD = CHEAP_HASH
+
+E2E = Path(__file__).parent / "e2e"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every browser test is an e2e test, marked or not, so `-m "not e2e"` leaves them all."""
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -82,26 +102,37 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-def _restore_database(seeded: dict) -> None:
-    """Back to the state a fresh install has: empty, but for what the migrations seed."""
+def _empty_database() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
-    postgres = db.engine.dialect.name == "postgresql"
-    if postgres:
+    if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
         for table in tables:
             db.session.execute(table.delete())
+
+
+def _reset_sequences(tables) -> None:
+    """PostgreSQL: new rows take ids after the copied ones."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" in table.c:
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
+                )
+            )
+
+
+def _restore_database(seeded: dict) -> None:
+    """Back to the state a fresh install has: empty, but for what the migrations seed."""
+    _empty_database()
     for table in db.metadata.sorted_tables:
         if table in seeded:
             db.session.execute(table.insert(), seeded[table])
-            if postgres and "id" in table.c:
-                db.session.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                        f'(SELECT MAX(id) FROM "{table.name}"))'
-                    )
-                )
+    _reset_sequences(seeded)
     db.session.commit()
 
 
@@ -116,6 +147,116 @@ def _db(app):
     upload = app.config["UPLOAD_FOLDER"]
     if os.path.isdir(upload):
         shutil.rmtree(upload)
+
+
+# --- The demo district ----------------------------------------------------------------
+
+
+@dataclass
+class Demo:
+    """The demo district as `flask demo` leaves it; `output` is what that one load printed."""
+
+    output: str
+    folder: Path
+    rows: dict | None = None  # PostgreSQL: every row, copied back in by COPY
+
+    def line(self, words: str) -> str:
+        """The line of the output a demo module printed (the one holding `words`)."""
+        return next(line for line in self.output.splitlines() if words in line)
+
+
+def _sqlite_path(app) -> str | None:
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    return url.database if url.get_backend_name() == "sqlite" else None
+
+
+def _sqlite_copy(source: str, target: str) -> None:
+    """Page by page, through SQLite's backup API: safe beside the pool's idle connections."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def _copy_rows_in(rows: dict) -> None:
+    """PostgreSQL: the snapshot's rows back into the emptied tables, by COPY."""
+    from psycopg.types.json import Json
+
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor:
+        for table in db.metadata.sorted_tables:
+            json_at = [i for i, c in enumerate(table.columns) if isinstance(c.type, JSON)]
+            names = ", ".join(f'"{c.name}"' for c in table.columns)
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for row in rows[table]:
+                    if json_at:
+                        row = list(row)
+                        for i in json_at:
+                            row[i] = None if row[i] is None else Json(row[i])
+                    copy.write_row(row)
+
+
+@pytest.fixture(scope="session")
+def _demo_copy(app, tmp_path_factory) -> Demo:
+    """`flask demo` run once per session; its database and uploads kept aside."""
+    folder = tmp_path_factory.mktemp("demo")
+    upload = app.config["UPLOAD_FOLDER"]
+    path = _sqlite_path(app)
+    with app.app_context():
+        if path:
+            _sqlite_copy(path, str(folder / "clean.sqlite3"))
+        result = app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        demo = Demo(output=result.output, folder=folder)
+        db.session.remove()
+        if path:
+            _sqlite_copy(path, str(folder / "demo.sqlite3"))
+        else:
+            with db.engine.connect() as conn:
+                tables = db.metadata.sorted_tables
+                demo.rows = {t: [tuple(r) for r in conn.execute(select(t))] for t in tables}
+        shutil.copytree(upload, folder / "uploads")
+        _restore_database(app.extensions["test_seeded_rows"])
+        db.session.remove()
+    shutil.rmtree(upload)
+    return demo
+
+
+@pytest.fixture
+def demo_district(app, _demo_copy, _db):
+    """The test's database holds the demo district, scans included."""
+    db.session.remove()
+    path = _sqlite_path(app)
+    if path:
+        _sqlite_copy(str(_demo_copy.folder / "demo.sqlite3"), path)
+    else:
+        _empty_database()
+        _copy_rows_in(_demo_copy.rows)
+        _reset_sequences(db.metadata.sorted_tables)
+        db.session.commit()
+    shutil.copytree(_demo_copy.folder / "uploads", app.config["UPLOAD_FOLDER"], dirs_exist_ok=True)
+    yield _demo_copy
+    if path:  # faster than deleting the demo's rows; the usual clean-up then finds none
+        db.session.remove()
+        _sqlite_copy(str(_demo_copy.folder / "clean.sqlite3"), path)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes_only(request):
+    """Every app a test used (the session's, a second worker, a restored copy, the live
+    server) hashes passwords the cheap way by the end of the test."""
+    seen: dict[int, Flask] = {}
+
+    def note(sender, **_kw):
+        seen[id(sender)] = sender
+
+    appcontext_pushed.connect(note)
+    yield
+    appcontext_pushed.disconnect(note)
+    costly = [a.name for a in seen.values() if a.config["PASSWORD_HASH_METHOD"] != CHEAP_HASH]
+    assert not costly, f"{request.node.nodeid}: an app hashes passwords the costly way"
 
 
 @pytest.fixture

@@ -227,9 +227,7 @@ def test_export_lists_every_item_with_execution(department_client):
     assert next(r for r in rows if r[0] == "1.1")[4] == "не отмечено"
 
 
-def test_demo_is_idempotent():
-    demo.load()
-    db.session.commit()
+def test_demo_is_idempotent(demo_district):
     first = db.session.scalar(select(func.count(PlanExecution.id)))
     demo.load()
     db.session.commit()
