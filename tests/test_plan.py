@@ -157,9 +157,9 @@ def test_execution_with_note_and_events_of_the_year(department_client):
     assert execution.status == "in_progress"
     assert services.linked_event_ids(execution) == {other.id}
     audit = db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.object_type == "PlanExecution", AuditEvent.action == "link_events"
-        )
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "PlanExecution", AuditEvent.action == "link_events")
+        .order_by(AuditEvent.id)  # PostgreSQL promises no order without it
     ).all()
     assert [a.changes for a in audit] == [
         {"added": [fair.id], "removed": []},

@@ -273,14 +273,16 @@ def _sign_in(app: Flask, user: User | None, label: str) -> Principal:
     return Principal(label, user.role if user else ANONYMOUS, client)
 
 
+WALKED = ("GET", "POST")
+
+
 def _targets(app: Flask, endpoints) -> list[tuple[str, Rule, str]]:
     out = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
         if rule.endpoint == "static" or (endpoints and not endpoints(rule.endpoint)):
             continue
-        for method in ("GET", "POST"):
-            if method in rule.methods:
-                out.append((rule.endpoint, rule, method))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            out.append((rule.endpoint, rule, method))
     return out
 
 
@@ -325,6 +327,8 @@ def check_access(
       may read, may not write), and school A's coordinator gets the same GET through
       (so the 404 comes from the school check, not from a wrong URL).
     """
+    # POSTs must reach the views: with CSRF on they would stop at 400 before any check.
+    assert not app.config.get("WTF_CSRF_ENABLED", True), "walk an app with CSRF off"
     report = Report()
     bad = report.violations.append
     principals = {
@@ -354,6 +358,13 @@ def check_access(
             bad(f"{endpoint}: no value for URL parameter {e}: describe it in PARAMETERS")
             continue
         where = f"{method} {url} ({endpoint})"
+        if method not in WALKED:
+            bad(f"{where}: the walk sends only {' and '.join(WALKED)}; teach it {method}")
+            continue
+        if ANONYMOUS in roles and method == "GET":
+            response = principals[ANONYMOUS].client.get(url)
+            if _is_login_redirect(response):
+                bad(f"{where}: declared public, but sends anonymous to the login page")
 
         for role, principal in principals.items():
             if role in roles:
