@@ -6,21 +6,23 @@ import os
 import shutil
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from flask import Flask, appcontext_pushed
+from flask import Flask, appcontext_pushed, current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import JSON, select, text
+from sqlalchemy import JSON, func, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from proforient import create_app
-from proforient.auth.models import Role
+from proforient.auth.models import Role, User
 from proforient.config import DefaultConfig
 from proforient.extensions import db
+from proforient.schools.models import School
 from tests.factories import PASSWORD, make_school, make_user
 
 CHROMIUM = os.environ.get("PROFORIENT_CHROMIUM", "/usr/bin/chromium")
@@ -149,7 +151,18 @@ def _db(app):
         shutil.rmtree(upload)
 
 
-# --- The demo district ----------------------------------------------------------------
+# --- Databases built once per session -------------------------------------------------
+# The demo district (`flask demo`, a few seconds) is loaded once; a test that asks for it
+# gets a copy: SQLite's file through the backup API, PostgreSQL's rows through COPY. The
+# uploads folder is copied along.
+
+
+@dataclass
+class KeptDatabase:
+    folder: Path
+    rows: dict | None = None  # PostgreSQL: every row of every table
+    # What building it returned (the demo's printed output).
+    made: object = None
 
 
 @dataclass
@@ -157,8 +170,6 @@ class Demo:
     """The demo district as `flask demo` leaves it; `output` is what that one load printed."""
 
     output: str
-    folder: Path
-    rows: dict | None = None  # PostgreSQL: every row, copied back in by COPY
 
     def line(self, words: str) -> str:
         """The line of the output a demo module printed (the one holding `words`)."""
@@ -181,7 +192,7 @@ def _sqlite_copy(source: str, target: str) -> None:
 
 
 def _copy_rows_in(rows: dict) -> None:
-    """PostgreSQL: the snapshot's rows back into the emptied tables, by COPY."""
+    """PostgreSQL: the kept rows back into the emptied tables, by COPY."""
     from psycopg.types.json import Json
 
     raw = db.session.connection().connection.driver_connection
@@ -198,49 +209,88 @@ def _copy_rows_in(rows: dict) -> None:
                     copy.write_row(row)
 
 
-@pytest.fixture(scope="session")
-def _demo_copy(app, tmp_path_factory) -> Demo:
-    """`flask demo` run once per session; its database and uploads kept aside."""
-    folder = tmp_path_factory.mktemp("demo")
+def _keep(app, folder: Path, build) -> KeptDatabase:
+    """Run `build()` on the emptied database, keep what it wrote, and empty it again."""
     upload = app.config["UPLOAD_FOLDER"]
     path = _sqlite_path(app)
     with app.app_context():
-        if path:
-            _sqlite_copy(path, str(folder / "clean.sqlite3"))
-        result = app.test_cli_runner().invoke(args=["demo"])
-        assert result.exit_code == 0, result.output
-        demo = Demo(output=result.output, folder=folder)
+        kept = KeptDatabase(folder=folder, made=build())
+        db.session.commit()
         db.session.remove()
         if path:
-            _sqlite_copy(path, str(folder / "demo.sqlite3"))
+            _sqlite_copy(path, str(folder / "kept.sqlite3"))
         else:
             with db.engine.connect() as conn:
                 tables = db.metadata.sorted_tables
-                demo.rows = {t: [tuple(r) for r in conn.execute(select(t))] for t in tables}
-        shutil.copytree(upload, folder / "uploads")
+                kept.rows = {t: [tuple(r) for r in conn.execute(select(t))] for t in tables}
+        if os.path.isdir(upload):
+            shutil.copytree(upload, folder / "uploads")
+            shutil.rmtree(upload)
         _restore_database(app.extensions["test_seeded_rows"])
         db.session.remove()
-    shutil.rmtree(upload)
-    return demo
+    return kept
 
 
-@pytest.fixture
-def demo_district(app, _demo_copy, _db):
-    """The test's database holds the demo district, scans included."""
+def _bring_back(app, kept: KeptDatabase):
+    """Put the kept database in place of the test's (which must still be a fresh one)."""
+    users = db.session.scalar(select(func.count()).select_from(User))
+    schools = db.session.scalar(select(func.count()).select_from(School))
+    assert users == schools == 0, "ask for a kept database before fixtures that add rows"
     db.session.remove()
     path = _sqlite_path(app)
     if path:
-        _sqlite_copy(str(_demo_copy.folder / "demo.sqlite3"), path)
+        _sqlite_copy(str(kept.folder / "kept.sqlite3"), path)
     else:
         _empty_database()
-        _copy_rows_in(_demo_copy.rows)
+        _copy_rows_in(kept.rows)
         _reset_sequences(db.metadata.sorted_tables)
         db.session.commit()
-    shutil.copytree(_demo_copy.folder / "uploads", app.config["UPLOAD_FOLDER"], dirs_exist_ok=True)
-    yield _demo_copy
-    if path:  # faster than deleting the demo's rows; the usual clean-up then finds none
+    if (kept.folder / "uploads").is_dir():
+        shutil.copytree(kept.folder / "uploads", app.config["UPLOAD_FOLDER"], dirs_exist_ok=True)
+
+
+def _clean_up_after(app, clean: Path) -> None:
+    """SQLite: a fresh copy of the empty database is faster than deleting many rows (the
+    usual clean-up then finds nothing to delete)."""
+    if _sqlite_path(app):
         db.session.remove()
-        _sqlite_copy(str(_demo_copy.folder / "clean.sqlite3"), path)
+        _sqlite_copy(str(clean), _sqlite_path(app))
+
+
+@pytest.fixture(scope="session")
+def _clean_copy(app, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("clean") / "clean.sqlite3"
+    if _sqlite_path(app):
+        _sqlite_copy(_sqlite_path(app), str(path))
+    return path
+
+
+def _demo_load() -> Demo:
+    result = current_app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return Demo(output=result.output)
+
+
+@pytest.fixture(scope="session")
+def _demo_copy(app, _clean_copy, tmp_path_factory) -> KeptDatabase:
+    return _keep(app, tmp_path_factory.mktemp("demo"), _demo_load)
+
+
+@pytest.fixture
+def demo_district(app, _demo_copy, _clean_copy, _db) -> Iterator[Demo]:
+    """The test's database holds the demo district (loaded once per session), scans
+    included."""
+    _bring_back(app, _demo_copy)
+    yield _demo_copy.made
+    _clean_up_after(app, _clean_copy)
+
+
+@pytest.fixture(autouse=True)
+def _kept_databases_first(request, _db):
+    """A kept database replaces the test's: it is put in place before any other fixture
+    adds rows (a test may list it after `department_client` and the like)."""
+    if "demo_district" in request.fixturenames:
+        request.getfixturevalue("demo_district")
 
 
 @pytest.fixture(autouse=True)
