@@ -68,9 +68,11 @@ class Survey:
         times: int = 1,
         commit: bool = True,
         day: date = date(2026, 4, 15),
+        tally: bool = True,
     ) -> None:
         """Store `times` identical responses of `school` (plain INSERTs, like submission),
-        then recount the campaign's answer tallies."""
+        then recount the campaign's answer tallies (`tally=False`: the caller recounts once
+        after many calls, with `rebuild_tallies`)."""
         rows: list[dict] = []  # one response's answers, without its id yet
         texts: list[dict] = []
 
@@ -128,7 +130,8 @@ class Survey:
                 [{**t, "response_id": rid} for rid in ids for t in texts],
             )
         # Written past `submit`: recount the campaign's tallies, as bulk loaders do.
-        rebuild_tallies(self.campaign.id)
+        if tally:
+            rebuild_tallies(self.campaign.id)
         if commit:
             db.session.commit()
 
