@@ -164,7 +164,9 @@ class ProbeWorld:
         out = {}
         for name in rule.arguments:
             if name == "item_id":
-                table = next(t for p, t in ITEM_TABLES.items() if endpoint.startswith(p))
+                table = next((t for p, t in ITEM_TABLES.items() if endpoint.startswith(p)), None)
+                if table is None:
+                    raise KeyError(f"{name} (say in ITEM_TABLES what it names)")
                 out[name] = self.ids[table]
             elif name == "year":
                 out[name] = YEAR
@@ -261,7 +263,6 @@ def build_probe_world() -> ProbeWorld:
 @dataclass
 class Principal:
     label: str
-    role: str
     client: object
 
 
@@ -270,7 +271,7 @@ def _sign_in(app: Flask, user: User | None, label: str) -> Principal:
     if user is not None:
         response = client.post("/login", data={"login": user.login, "password": PASSWORD})
         assert response.status_code == 302, f"{label} could not sign in"
-    return Principal(label, user.role if user else ANONYMOUS, client)
+    return Principal(label, client)
 
 
 WALKED = ("GET", "POST")
