@@ -1,25 +1,47 @@
 """Fixtures: one app and database per session (SQLite, or PostgreSQL when
-PROFORIENT_TEST_DATABASE_URL is set), emptied after every test."""
+PROFORIENT_TEST_DATABASE_URL is set), emptied after every test; the demo district loaded
+once per session and copied in for the tests that ask for it."""
 
 import os
 import shutil
+import sqlite3
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from flask import Flask, appcontext_pushed, current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import JSON, func, select, text
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from proforient import create_app
-from proforient.auth.models import Role
+from proforient.auth.models import Role, User
+from proforient.config import DefaultConfig
 from proforient.extensions import db
+from proforient.schools.models import School
 from tests.factories import PASSWORD, make_school, make_user
 
 CHROMIUM = os.environ.get("PROFORIENT_CHROMIUM", "/usr/bin/chromium")
 # One PBKDF2 round instead of scrypt: a password check costs microseconds, not tens of
 # milliseconds, in a suite that signs in hundreds of times.
 CHEAP_HASH = "pbkdf2:sha256:1"
+# Also the default of every app a test builds without saying (CLI, a restored copy, a
+# second worker); `_cheap_hashes_only` checks that no app uses another.
+DefaultConfig.PASSWORD_HASH_METHOD = CHEAP_HASH
+
+E2E = Path(__file__).parent / "e2e"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every browser test is an e2e test, marked or not, so `-m "not e2e"` leaves them all."""
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -82,26 +104,37 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-def _restore_database(seeded: dict) -> None:
-    """Back to the state a fresh install has: empty, but for what the migrations seed."""
+def _empty_database() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
-    postgres = db.engine.dialect.name == "postgresql"
-    if postgres:
+    if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
         for table in tables:
             db.session.execute(table.delete())
+
+
+def _reset_sequences(tables) -> None:
+    """PostgreSQL: new rows take ids after the copied ones."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" in table.c:
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
+                )
+            )
+
+
+def _restore_database(seeded: dict) -> None:
+    """Back to the state a fresh install has: empty, but for what the migrations seed."""
+    _empty_database()
     for table in db.metadata.sorted_tables:
         if table in seeded:
             db.session.execute(table.insert(), seeded[table])
-            if postgres and "id" in table.c:
-                db.session.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                        f'(SELECT MAX(id) FROM "{table.name}"))'
-                    )
-                )
+    _reset_sequences(seeded)
     db.session.commit()
 
 
@@ -116,6 +149,164 @@ def _db(app):
     upload = app.config["UPLOAD_FOLDER"]
     if os.path.isdir(upload):
         shutil.rmtree(upload)
+
+
+# --- Databases built once per session -------------------------------------------------
+# The demo district (`flask demo`, a few seconds) is loaded once; a test that asks for it
+# gets a copy: SQLite's file through the backup API, PostgreSQL's rows through COPY. The
+# uploads folder is copied along.
+
+
+@dataclass
+class KeptDatabase:
+    folder: Path
+    rows: dict | None = None  # PostgreSQL: every row of every table
+    # What building it returned (the demo's printed output).
+    made: object = None
+
+
+@dataclass
+class Demo:
+    """The demo district as `flask demo` leaves it; `output` is what that one load printed."""
+
+    output: str
+
+    def line(self, words: str) -> str:
+        """The line of the output a demo module printed (the one holding `words`)."""
+        return next(line for line in self.output.splitlines() if words in line)
+
+
+def _sqlite_path(app) -> str | None:
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    return url.database if url.get_backend_name() == "sqlite" else None
+
+
+def _sqlite_copy(source: str, target: str) -> None:
+    """Page by page, through SQLite's backup API: safe beside the pool's idle connections."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def _copy_rows_in(rows: dict) -> None:
+    """PostgreSQL: the kept rows back into the emptied tables, by COPY."""
+    from psycopg.types.json import Json
+
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor:
+        for table in db.metadata.sorted_tables:
+            json_at = [i for i, c in enumerate(table.columns) if isinstance(c.type, JSON)]
+            names = ", ".join(f'"{c.name}"' for c in table.columns)
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for row in rows[table]:
+                    if json_at:
+                        row = list(row)
+                        for i in json_at:
+                            row[i] = None if row[i] is None else Json(row[i])
+                    copy.write_row(row)
+
+
+def _keep(app, folder: Path, build) -> KeptDatabase:
+    """Run `build()` on the emptied database, keep what it wrote, and empty it again."""
+    upload = app.config["UPLOAD_FOLDER"]
+    path = _sqlite_path(app)
+    with app.app_context():
+        kept = KeptDatabase(folder=folder, made=build())
+        db.session.commit()
+        db.session.remove()
+        if path:
+            _sqlite_copy(path, str(folder / "kept.sqlite3"))
+        else:
+            with db.engine.connect() as conn:
+                tables = db.metadata.sorted_tables
+                kept.rows = {t: [tuple(r) for r in conn.execute(select(t))] for t in tables}
+        if os.path.isdir(upload):
+            shutil.copytree(upload, folder / "uploads")
+            shutil.rmtree(upload)
+        _restore_database(app.extensions["test_seeded_rows"])
+        db.session.remove()
+    return kept
+
+
+def _bring_back(app, kept: KeptDatabase):
+    """Put the kept database in place of the test's (which must still be a fresh one)."""
+    users = db.session.scalar(select(func.count()).select_from(User))
+    schools = db.session.scalar(select(func.count()).select_from(School))
+    assert users == schools == 0, "ask for a kept database before fixtures that add rows"
+    db.session.remove()
+    path = _sqlite_path(app)
+    if path:
+        _sqlite_copy(str(kept.folder / "kept.sqlite3"), path)
+    else:
+        _empty_database()
+        _copy_rows_in(kept.rows)
+        _reset_sequences(db.metadata.sorted_tables)
+        db.session.commit()
+    if (kept.folder / "uploads").is_dir():
+        shutil.copytree(kept.folder / "uploads", app.config["UPLOAD_FOLDER"], dirs_exist_ok=True)
+
+
+def _clean_up_after(app, clean: Path) -> None:
+    """SQLite: a fresh copy of the empty database is faster than deleting many rows (the
+    usual clean-up then finds nothing to delete)."""
+    if _sqlite_path(app):
+        db.session.remove()
+        _sqlite_copy(str(clean), _sqlite_path(app))
+
+
+@pytest.fixture(scope="session")
+def _clean_copy(app, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("clean") / "clean.sqlite3"
+    if _sqlite_path(app):
+        _sqlite_copy(_sqlite_path(app), str(path))
+    return path
+
+
+def _demo_load() -> Demo:
+    result = current_app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return Demo(output=result.output)
+
+
+@pytest.fixture(scope="session")
+def _demo_copy(app, _clean_copy, tmp_path_factory) -> KeptDatabase:
+    return _keep(app, tmp_path_factory.mktemp("demo"), _demo_load)
+
+
+@pytest.fixture
+def demo_district(app, _demo_copy, _clean_copy, _db) -> Iterator[Demo]:
+    """The test's database holds the demo district (loaded once per session), scans
+    included."""
+    _bring_back(app, _demo_copy)
+    yield _demo_copy.made
+    _clean_up_after(app, _clean_copy)
+
+
+@pytest.fixture(autouse=True)
+def _kept_databases_first(request, _db):
+    """A kept database replaces the test's: it is put in place before any other fixture
+    adds rows (a test may list it after `department_client` and the like)."""
+    if "demo_district" in request.fixturenames:
+        request.getfixturevalue("demo_district")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes_only(request):
+    """Every app a test used (the session's, a second worker, a restored copy, the live
+    server) hashes passwords the cheap way by the end of the test."""
+    seen: dict[int, Flask] = {}
+
+    def note(sender, **_kw):
+        seen[id(sender)] = sender
+
+    appcontext_pushed.connect(note)
+    yield
+    appcontext_pushed.disconnect(note)
+    costly = [a.name for a in seen.values() if a.config["PASSWORD_HASH_METHOD"] != CHEAP_HASH]
+    assert not costly, f"{request.node.nodeid}: an app hashes passwords the costly way"
 
 
 @pytest.fixture

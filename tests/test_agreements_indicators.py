@@ -12,7 +12,6 @@ from proforient.core.timeutil import local_today
 from proforient.extensions import db
 from proforient.partners.inn import inn_error
 from proforient.partners.models import Partner, PartnerKind
-from proforient.schools import demo as schools_demo
 from tests.factories import make_school
 from tests.support.agreements import make_agreement, make_partner
 from tests.support.queries import count_queries
@@ -122,10 +121,8 @@ def test_overview_and_lists_do_not_query_per_row(department_client):
     assert len(small_list) == len(large_list)
 
 
-def test_demo_is_idempotent_and_varied(app):
-    schools_demo.load()
-    first = demo.load()
-    db.session.commit()
+def test_demo_is_idempotent_and_varied(demo_district):
+    first = demo_district.line("Договоры:")  # what the session's one load printed
     assert "договоров" in first
     n_partners = db.session.scalar(select(func.count()).select_from(Partner))
     n_agreements = db.session.scalar(select(func.count()).select_from(Agreement))

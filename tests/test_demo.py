@@ -40,10 +40,8 @@ def _by_name(overview: survey_overview.Overview) -> dict[str, survey_overview.Sc
     return {row.school.short_name: row for row in overview.rows}
 
 
-def test_demo_district_tells_its_story(runner, client, auth):
-    """One load of the demo (it takes a few seconds), then each feature's view of it."""
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
+def test_demo_district_tells_its_story(demo_district, client, auth):
+    """The demo (loaded once per session), then each feature's view of it."""
     _survey_results_show_the_profiles(client, auth)
     _registry_and_forms_follow_the_profiles()
 

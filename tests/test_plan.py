@@ -157,9 +157,9 @@ def test_execution_with_note_and_events_of_the_year(department_client):
     assert execution.status == "in_progress"
     assert services.linked_event_ids(execution) == {other.id}
     audit = db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.object_type == "PlanExecution", AuditEvent.action == "link_events"
-        )
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "PlanExecution", AuditEvent.action == "link_events")
+        .order_by(AuditEvent.id)  # PostgreSQL promises no order without it
     ).all()
     assert [a.changes for a in audit] == [
         {"added": [fair.id], "removed": []},
@@ -227,9 +227,7 @@ def test_export_lists_every_item_with_execution(department_client):
     assert next(r for r in rows if r[0] == "1.1")[4] == "не отмечено"
 
 
-def test_demo_is_idempotent():
-    demo.load()
-    db.session.commit()
+def test_demo_is_idempotent(demo_district):
     first = db.session.scalar(select(func.count(PlanExecution.id)))
     demo.load()
     db.session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select
 from proforient.extensions import db
 from proforient.surveys import aggregates, overview, results
 from proforient.surveys.response_models import Response
+from proforient.surveys.tallies import rebuild_tallies
 from tests.factories import make_school, make_user
 from tests.support.queries import count_queries
 from tests.support.survey_results import make_survey
@@ -227,7 +228,9 @@ def _fill(survey, schools, per_school):
                 rating=1 + (i * 7) % 5,
                 text=f"Текст {i}" if i % 2 else None,
                 commit=False,
+                tally=False,
             )
+    rebuild_tallies(survey.campaign.id)
     db.session.commit()
 
 

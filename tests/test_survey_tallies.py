@@ -339,8 +339,6 @@ def test_check_command_finds_missing_and_extra_rows(runner, school, other_school
     assert result.exit_code == 1 and "Расхождений: 2" in result.output
 
 
-def test_demo_data_has_consistent_tallies(runner):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
+def test_demo_data_has_consistent_tallies(demo_district):
     assert db.session.scalar(select(func.count()).select_from(AnswerTally)) > 0
     assert differences() == []

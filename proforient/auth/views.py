@@ -19,7 +19,7 @@ from proforient.auth import services, throttle
 from proforient.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from proforient.auth.models import Role, User, school_table
 from proforient.auth.passwords import password_problem
-from proforient.core.access import department_required
+from proforient.core.access import department_required, public
 from proforient.core.formatting import plural
 from proforient.core.timeutil import to_local, utcnow
 from proforient.core.urls import is_local_path
@@ -44,6 +44,7 @@ def try_later_message(refused: services.TryLater) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -68,6 +69,7 @@ def login():
 
 
 @bp.post("/logout")
+@public
 def logout():
     if current_user.is_authenticated:
         # A new session token: this session, a stolen copy of its cookie and every

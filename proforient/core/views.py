@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select, text
 
-from proforient.core.access import department_required
+from proforient.core.access import department_required, public
 from proforient.core.audit import AuditEvent
 from proforient.core.ui import home_panels
 from proforient.extensions import db
@@ -18,6 +18,7 @@ def index():
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))

@@ -10,6 +10,7 @@ form comes back with the answers kept and a message saying what to do.
 from flask import Blueprint, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from proforient.core.access import public
 from proforient.extensions import csrf, db
 from proforient.surveys import caches
 from proforient.surveys import submission as sub
@@ -100,6 +101,7 @@ NOTICES = {
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
+@public
 def form(token: str):
     # Showing a form may use a link read a few seconds ago; accepting answers may not.
     link = caches.cached_link(token) if request.method == "GET" else find_link(token)
@@ -159,6 +161,7 @@ def form(token: str):
 
 
 @bp.get("/<token>/thanks")
+@public
 def thanks(token: str):
     link = find_link(token)
     if link is None:

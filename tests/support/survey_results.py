@@ -66,57 +66,70 @@ class Survey:
         times: int = 1,
         commit: bool = True,
         day: date = date(2026, 4, 15),
+        tally: bool = True,
     ) -> None:
         """Store `times` identical responses of `school` (plain INSERTs, like submission),
-        then recount the campaign's answer tallies."""
-        for _ in range(times):
-            rid = db.session.execute(
-                Response.__table__.insert().values(
-                    campaign_id=self.campaign.id,
-                    school_id=school.id,
-                    grade=grade,
-                    submitted_on=day,
-                    submission_key=secrets.token_urlsafe(16),
-                )
-            ).inserted_primary_key[0]
-            rows = []
-            texts = []
+        then recount the campaign's answer tallies (`tally=False`: the caller recounts once
+        after many calls, with `rebuild_tallies`)."""
+        rows: list[dict] = []  # one response's answers, without its id yet
+        texts: list[dict] = []
 
-            def add(question, option=None, row=None, value=None, rows=rows, rid=rid):
-                rows.append(
-                    {
-                        "response_id": rid,
-                        "question_id": question.id,
-                        "option_id": option.id if option else None,
-                        "row_id": row.id if row else None,
-                        "value": value,
-                    }
-                )
+        def add(question, option=None, row=None, value=None):
+            rows.append(
+                {
+                    "question_id": question.id,
+                    "option_id": option.id if option else None,
+                    "row_id": row.id if row else None,
+                    "value": value,
+                }
+            )
 
-            if grade is not None:
-                add(self.grade, self.option(self.grade, str(grade)), value=grade)
-            if single:
-                add(self.single, self.option(self.single, single))
-            for label in multiple:
-                add(self.multiple, self.option(self.multiple, label))
-            if other is not None:
-                add(self.multiple, self.option(self.multiple, "Другое"))
-                texts.append({"response_id": rid, "question_id": self.multiple.id, "text": other})
-            if satisfaction is not None:
-                option = next(o for o in self.satisfaction.options if o.value == satisfaction)
-                add(self.satisfaction, option, value=satisfaction)
-            for label, value in (matrix or {}).items():
-                add(self.matrix, row=self.row(label), value=value)
-            if rating is not None:
-                add(self.rating, value=rating)
-            if text is not None:
-                texts.append({"response_id": rid, "question_id": self.text.id, "text": text})
-            if rows:
-                db.session.execute(Answer.__table__.insert(), rows)
-            if texts:
-                db.session.execute(AnswerText.__table__.insert(), texts)
+        if grade is not None:
+            add(self.grade, self.option(self.grade, str(grade)), value=grade)
+        if single:
+            add(self.single, self.option(self.single, single))
+        for label in multiple:
+            add(self.multiple, self.option(self.multiple, label))
+        if other is not None:
+            add(self.multiple, self.option(self.multiple, "Другое"))
+            texts.append({"question_id": self.multiple.id, "text": other})
+        if satisfaction is not None:
+            option = next(o for o in self.satisfaction.options if o.value == satisfaction)
+            add(self.satisfaction, option, value=satisfaction)
+        for label, value in (matrix or {}).items():
+            add(self.matrix, row=self.row(label), value=value)
+        if rating is not None:
+            add(self.rating, value=rating)
+        if text is not None:
+            texts.append({"question_id": self.text.id, "text": text})
+
+        # All the responses in one INSERT, then all their answers in one more (ids in the
+        # order the responses were given).
+        responses = [
+            {
+                "campaign_id": self.campaign.id,
+                "school_id": school.id,
+                "grade": grade,
+                "submitted_on": day,
+                "submission_key": secrets.token_urlsafe(16),
+            }
+            for _ in range(times)
+        ]
+        insert = Response.__table__.insert().returning(
+            Response.__table__.c.id, sort_by_parameter_order=True
+        )
+        ids = list(db.session.execute(insert, responses).scalars()) if responses else []
+        if rows:
+            answers = [{**r, "response_id": rid} for rid in ids for r in rows]
+            db.session.execute(Answer.__table__.insert(), answers)
+        if texts:
+            db.session.execute(
+                AnswerText.__table__.insert(),
+                [{**t, "response_id": rid} for rid in ids for t in texts],
+            )
         # Written past `submit`: recount the campaign's tallies, as bulk loaders do.
-        rebuild_tallies(self.campaign.id)
+        if tally:
+            rebuild_tallies(self.campaign.id)
         if commit:
             db.session.commit()
 
