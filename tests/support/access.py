@@ -20,7 +20,7 @@ from proforient.indicators.models import ManualValue
 from proforient.monitoring.models import PeriodKind, ReportingPeriod
 from proforient.plan.models import PlanExecution, PlanItem
 from proforient.schools.models import School
-from proforient.surveys import services as surveys
+from proforient.surveys import campaigns as surveys
 from proforient.surveys import throttle
 from tests.factories import PASSWORD, make_school, make_user
 from tests.support.agreements import PDF, make_agreement, make_partner
