@@ -54,8 +54,11 @@ run: migrate instance/.demo-loaded
 	@echo
 	$(FLASK) run --port $(PORT)
 
+# The fast tests in parallel, then the browser tests on their own so that no other test
+# competes with Chromium for the cores.
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m e2e -n 0 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

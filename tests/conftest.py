@@ -14,7 +14,7 @@ import pytest
 from flask import Flask, appcontext_pushed, current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import JSON, func, select, text
+from sqlalchemy import JSON, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
@@ -42,13 +42,30 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("PROFORIENT_TEST_DATABASE_URL")
-    if url:
-        return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # Parallel workers: each its own database beside the one given (<name>_gw0, …).
+        given = make_url(url)
+        url = given.set(database=f"{given.database}_{worker}").render_as_string(hide_password=False)
+        _on_server(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', 'CREATE DATABASE "{name}"')
+    return url
+
+
+def _on_server(url: str, *statements: str) -> None:
+    """Run statements about the database `url` names (`{name}`) from the server's side."""
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement.format(name=target.database)))
+    server.dispose()
 
 
 def _reset_schema() -> dict:
@@ -102,6 +119,9 @@ def app(tmp_path_factory):
     yield app
     with app.app_context():
         db.engine.dispose()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if os.environ.get("PYTEST_XDIST_WORKER") and url.startswith("postgresql"):
+        _on_server(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _empty_database() -> None:
