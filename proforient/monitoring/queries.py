@@ -201,31 +201,25 @@ def edit_block_reason(period: ReportingPeriod, report, user, today: date) -> str
 # --- Tables for the export -----------------------------------------------------------
 
 
-def monitoring_table(year: int) -> list[tuple[School, MonitoringReport | None]]:
-    """Every active school with its monitoring form of the year, if any (one query)."""
+def _active_schools_with(report, year: int) -> list[tuple[School, object]]:
+    """Every active school beside its form of `report`'s kind for the year, or None."""
     rows = db.session.execute(
-        select(School, MonitoringReport)
-        .outerjoin(
-            MonitoringReport,
-            and_(MonitoringReport.school_id == School.id, MonitoringReport.year == year),
-        )
+        select(School, report)
+        .outerjoin(report, and_(report.school_id == School.id, report.year == year))
         .where(School.active)
         .order_by(School.short_name)
     ).all()
     return [(s, r) for s, r in rows]
 
 
+def monitoring_table(year: int) -> list[tuple[School, MonitoringReport | None]]:
+    """Every active school with its monitoring form of the year, if any (one query)."""
+    return _active_schools_with(MonitoringReport, year)
+
+
 def graduates_table(year: int) -> list[tuple[School, GraduateReport | None, GraduateValues]]:
     """Every active school with its graduate form and values (three queries)."""
-    rows = db.session.execute(
-        select(School, GraduateReport)
-        .outerjoin(
-            GraduateReport,
-            and_(GraduateReport.school_id == School.id, GraduateReport.year == year),
-        )
-        .where(School.active)
-        .order_by(School.short_name)
-    ).all()
+    rows = _active_schools_with(GraduateReport, year)
     values = {r.id: empty_graduate_values() for _s, r in rows if r is not None}
     if values:
         ids = list(values)
