@@ -7,15 +7,9 @@ from playwright.sync_api import expect
 
 from proforient.auth.models import Role
 from proforient.core.timeutil import local_today
-from tests.factories import PASSWORD, make_school, make_user
+from tests.factories import make_school, make_user
 from tests.support.agreements import PDF, PNG, make_partner
-
-
-def login(page, login: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Логин").fill(login)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+from tests.support.browser import login
 
 
 def logout(page) -> None:

@@ -6,20 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from proforient.auth.models import Role
-from tests.factories import PASSWORD, make_school, make_user
+from tests.factories import make_school, make_user
+from tests.support.browser import login
 from tests.support.events import seed_reference
 
 
 @pytest.fixture(autouse=True)
 def _reference(app):
     seed_reference()
-
-
-def login(page, login: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Логин").fill(login)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
 
 
 def test_department_adds_event_and_participation(browser, live_server, page, screenshot):

@@ -10,16 +10,10 @@ from proforient.core.timeutil import local_today
 from proforient.extensions import db
 from proforient.monitoring import operations, queries
 from proforient.monitoring.models import PeriodKind, Status
-from tests.factories import PASSWORD, make_school, make_user
+from tests.factories import make_school, make_user
+from tests.support.browser import login
 
 YEAR = 2025
-
-
-def login(page, login: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Логин").fill(login)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
 
 
 def open_period(kind: str) -> None:

@@ -12,18 +12,11 @@ from playwright.sync_api import expect
 
 from proforient.auth.models import Role
 from proforient.core.timeutil import reporting_year
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
+from tests.support.browser import login
 from tests.support.reports import YEAR, build_district, pdf_text
 
 pytestmark = pytest.mark.e2e
-
-
-def login(page, login: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Логин").fill(login)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def test_department_prints_the_year(page, screenshot):

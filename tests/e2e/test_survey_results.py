@@ -9,18 +9,11 @@ from playwright.sync_api import expect
 
 from proforient.auth.models import Role
 from proforient.extensions import db
-from tests.factories import PASSWORD, make_school, make_user
+from tests.factories import make_school, make_user
+from tests.support.browser import login
 from tests.support.survey_results import make_survey
 
 pytestmark = pytest.mark.e2e
-
-
-def login(page, login: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Логин").fill(login)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def fill(survey, school, other_school, small_school) -> None:
