@@ -1,112 +1,12 @@
 """The thirteen indicators of the concept's monitoring, as measures (docs/indicators.md
-says the same in words). Every formula takes one school's `Facts` for a year and gives a
-`Cell`; the district is computed from the schools' cells as the measure's `Kind` says, so a
-school row and the district row can never disagree."""
+says the same in words). Each measure's formula (`formulas`) takes one school's `Facts` for
+a year and gives a `Cell`; the district is computed from the schools' cells as the
+measure's `Kind` says, so a school row and the district row can never disagree."""
 
-from collections.abc import Callable
-
-from proforient.indicators.definitions import (
-    DISTINCT_UNKNOWN,
-    FORM_MISSING,
-    NO_AGREEMENTS,
-    NO_REGISTRY,
-    NOT_SURVEYED,
-    Cell,
-    Definition,
-    Kind,
-    Source,
-)
-from proforient.indicators.facts import Facts
-from proforient.monitoring.indicators import CONTINUING, IDLE, SPO, VUZ
-from proforient.monitoring.rules import COHORT
+from proforient.indicators import formulas
+from proforient.indicators.definitions import Definition, Kind
+from proforient.monitoring.indicators import IDLE, SPO, VUZ
 from proforient.surveys.models import Audience
-
-# --- Formulas ----------------------------------------------------------------------------
-
-
-def _events(attr: str, base: str | None = None) -> Callable[[Facts], Cell]:
-    def compute(f: Facts) -> Cell:
-        if f.events is None:
-            return Cell(None, note=NO_REGISTRY)
-        return Cell(getattr(f.events, attr), getattr(f.events, base) if base else None)
-
-    return compute
-
-
-def _children(f: Facts) -> Cell:
-    if f.events is None:
-        return Cell(None, note=NO_REGISTRY)
-    if f.events.distinct_children is None:
-        return Cell(None, f.enrolment_6_11, note=DISTINCT_UNKNOWN)
-    return Cell(f.events.distinct_children, f.enrolment_6_11)
-
-
-def _form(attr: str, base: str | None = None) -> Callable[[Facts], Cell]:
-    def compute(f: Facts) -> Cell:
-        if f.form is None:
-            return Cell(None, note=FORM_MISSING)
-        return Cell(getattr(f.form, attr), getattr(f.form, base) if base else None)
-
-    return compute
-
-
-def _agreements(*kinds: str) -> Callable[[Facts], Cell]:
-    def compute(f: Facts) -> Cell:
-        if f.agreements is None:
-            return Cell(None, note=NO_AGREEMENTS)
-        return Cell(sum(n for k, n in f.agreements.items() if not kinds or k in kinds))
-
-    return compute
-
-
-def _with_agreement(f: Facts) -> Cell:
-    if f.agreements is None:
-        return Cell(None, note=NO_AGREEMENTS)
-    return Cell(1 if any(f.agreements.values()) else 0, 1)
-
-
-def _coverage(audience: str) -> Callable[[Facts], Cell]:
-    def compute(f: Facts) -> Cell:
-        s = f.surveys.get(audience)
-        if s is None:
-            return Cell(None, note=NOT_SURVEYED)
-        return Cell(s.responses, s.enrolment)
-
-    return compute
-
-
-def _satisfaction(audience: str) -> Callable[[Facts], Cell]:
-    def compute(f: Facts) -> Cell:
-        s = f.surveys.get(audience)
-        if s is None:
-            return Cell(None, note=NOT_SURVEYED)
-        return Cell(None, s.responses, parts=(s.satisfied, s.index_answers, s.responses))
-
-    return compute
-
-
-def _graduates(grades: tuple[int, ...], pick, column: int = 0, base=None):
-    """Graduates of `grades` in the categories `pick(grade)` (COHORT for the cohort itself);
-    `column` 0 = all, 1 = orphans, 2 = ОВЗ; `base` picks the categories of the base."""
-
-    def total(values, picker) -> int:
-        return sum(values[g][key][column] for g in grades for key in picker(g))
-
-    def compute(f: Facts) -> Cell:
-        if f.graduates is None:
-            return Cell(None, note=FORM_MISSING)
-        return Cell(total(f.graduates, pick), total(f.graduates, base) if base else None)
-
-    return compute
-
-
-def _cohort(_grade: int) -> tuple[str, ...]:
-    return (COHORT,)
-
-
-def _continuing(grade: int) -> tuple[str, ...]:
-    return CONTINUING[grade]
-
 
 STUDENTS, PARENTS = Audience.STUDENTS, Audience.PARENTS
 ENROLMENT_6_11 = "обучающиеся 6–11 классов"
@@ -119,9 +19,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Программы сопровождения профессионального самоопределения",
         short="Программы",
         unit="ед.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_form("programs"),
+        compute=formulas.form("programs"),
         feed="form",
     ),
     Definition(
@@ -130,9 +28,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Инновационные площадки по профориентации",
         short="Площадки",
         unit="ед.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_form("innovation_sites"),
+        compute=formulas.form("innovation_sites"),
         feed="form",
     ),
     Definition(
@@ -141,9 +37,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Мероприятия, в которых участвовали обучающиеся и педагоги",
         short="Мероприятия",
         unit="ед.",
-        source=Source.REGISTRY,
         kind=Kind.EVENTS,
-        compute=_events("events"),
+        compute=formulas.events("events"),
         key_figure=True,
         district_attr="events",
         feed="events",
@@ -154,9 +49,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Участия обучающихся в мероприятиях",
         short="Участия",
         unit="участий",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_events("participants"),
+        compute=formulas.events("participants"),
         key_figure=True,
         feed="events",
     ),
@@ -166,9 +59,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Дети, вовлечённые в раннюю профориентацию, без повторов",
         short="Дети без повторов",
         unit="чел.",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_children,
+        compute=formulas.children,
         base_label=ENROLMENT_6_11,
         key_figure=True,
         feed="events",
@@ -180,9 +71,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="в т. ч. участия детей с ОВЗ",
         short="С ОВЗ",
         unit="участий",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_events("ovz", "participants"),
+        compute=formulas.events("ovz", "participants"),
         base_label=PARTICIPATIONS,
         feed="events",
         part_of=("participations",),
@@ -193,9 +82,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="в т. ч. участия детей-инвалидов",
         short="Инвалиды",
         unit="участий",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_events("disabled", "participants"),
+        compute=formulas.events("disabled", "participants"),
         base_label=PARTICIPATIONS,
         feed="events",
         part_of=("participations",),
@@ -206,9 +93,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Победители",
         short="Победители",
         unit="чел.",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_events("winners", "participants"),
+        compute=formulas.events("winners", "participants"),
         base_label=PARTICIPATIONS,
         key_figure=True,
         feed="events",
@@ -220,9 +105,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Призёры",
         short="Призёры",
         unit="чел.",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_events("prizewinners", "participants"),
+        compute=formulas.events("prizewinners", "participants"),
         base_label=PARTICIPATIONS,
         key_figure=True,
         feed="events",
@@ -234,9 +117,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Мероприятия для педагогов по профориентации",
         short="Мероприятия",
         unit="ед.",
-        source=Source.REGISTRY,
         kind=Kind.EVENTS,
-        compute=_events("teacher_events"),
+        compute=formulas.events("teacher_events"),
         district_attr="teacher_events",
         feed="events",
         part_of=("events",),
@@ -247,9 +129,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Педагоги, прошедшие обучение по профориентации",
         short="Педагоги",
         unit="чел.",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_events("teachers_trained"),
+        compute=formulas.events("teachers_trained"),
         feed="events",
     ),
     Definition(
@@ -258,9 +138,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Временно трудоустроенные несовершеннолетние 14–18 лет",
         short="Трудоустроено",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_form("minors_employed"),
+        compute=formulas.form("minors_employed"),
         feed="form",
     ),
     Definition(
@@ -269,9 +147,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="в т. ч. дети-сироты",
         short="Сироты",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_form("minors_employed_orphans", "minors_employed"),
+        compute=formulas.form("minors_employed_orphans", "minors_employed"),
         base_label="трудоустроенные (7.1)",
         feed="form",
         part_of=("minors_employed",),
@@ -282,9 +158,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Анкеты обучающихся (охват анкетированием)",
         short="Анкеты обучающихся",
         unit="анкет",
-        source=Source.SURVEY,
-        kind=Kind.COUNT,
-        compute=_coverage(STUDENTS),
+        compute=formulas.coverage(STUDENTS),
         base_label="обучающиеся опрошенных классов",
         key_figure=True,
         feed="students",
@@ -296,9 +170,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Удовлетворённость обучающихся",
         short="Удовлетворённость обучающихся",
         unit="%",
-        source=Source.SURVEY,
         kind=Kind.LEVEL,
-        compute=_satisfaction(STUDENTS),
+        compute=formulas.satisfaction(STUDENTS),
         base_label="анкеты обучающихся",
         key_figure=True,
         feed="students",
@@ -310,9 +183,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Анкеты родителей (охват анкетированием)",
         short="Анкеты родителей",
         unit="анкет",
-        source=Source.SURVEY,
-        kind=Kind.COUNT,
-        compute=_coverage(PARENTS),
+        compute=formulas.coverage(PARENTS),
         base_label="обучающиеся опрошенных классов",
         key_figure=True,
         feed="parents",
@@ -324,9 +195,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Удовлетворённость родителей",
         short="Удовлетворённость родителей",
         unit="%",
-        source=Source.SURVEY,
         kind=Kind.LEVEL,
-        compute=_satisfaction(PARENTS),
+        compute=formulas.satisfaction(PARENTS),
         base_label="анкеты родителей",
         key_figure=True,
         feed="parents",
@@ -338,9 +208,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Меры поощрения победителей и призёров",
         short="Меры",
         unit="ед.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_form("incentive_measures"),
+        compute=formulas.form("incentive_measures"),
         feed="form",
     ),
     Definition(
@@ -349,9 +217,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Поощрённые дети",
         short="Поощрено детей",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_form("children_rewarded"),
+        compute=formulas.form("children_rewarded"),
         feed="form",
     ),
     Definition(
@@ -360,9 +226,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Договоры о сотрудничестве, действующие на 31 мая",
         short="Договоры",
         unit="ед.",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_agreements(),
+        compute=formulas.agreements(),
         key_figure=True,
         feed="agreements",
     ),
@@ -372,9 +236,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="в т. ч. с профессиональными образовательными организациями",
         short="С ПОО",
         unit="ед.",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_agreements("poo"),
+        compute=formulas.agreements("poo"),
         feed="agreements",
         part_of=("agreements",),
     ),
@@ -384,9 +246,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="в т. ч. с вузами",
         short="С вузами",
         unit="ед.",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_agreements("vuz"),
+        compute=formulas.agreements("vuz"),
         feed="agreements",
         part_of=("agreements",),
     ),
@@ -396,9 +256,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="в т. ч. с предприятиями и организациями",
         short="С предприятиями",
         unit="ед.",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_agreements("employer"),
+        compute=formulas.agreements("employer"),
         feed="agreements",
         part_of=("agreements",),
     ),
@@ -408,9 +266,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Образовательные организации, имеющие хотя бы один действующий договор",
         short="ОО с договором",
         unit="ОО",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_with_agreement,
+        compute=formulas.with_agreement,
         base_label="образовательные организации",
         key_figure=True,
         feed="agreements",
@@ -422,9 +278,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Профессиональные пробы",
         short="Пробы",
         unit="ед.",
-        source=Source.REGISTRY,
         kind=Kind.EVENTS,
-        compute=_events("prof_trials"),
+        compute=formulas.events("prof_trials"),
         district_attr="prof_trials",
         feed="events",
         part_of=("events",),
@@ -435,9 +290,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Обучающиеся, прошедшие профессиональные пробы",
         short="Прошли пробы",
         unit="чел.",
-        source=Source.REGISTRY,
-        kind=Kind.COUNT,
-        compute=_events("prof_trial_students"),
+        compute=formulas.events("prof_trial_students"),
         key_figure=True,
         feed="events",
         part_of=("participations",),
@@ -448,9 +301,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Ярмарки профессий, дни открытых дверей, форумы, фестивали",
         short="Ярмарки и др.",
         unit="ед.",
-        source=Source.REGISTRY,
         kind=Kind.EVENTS,
-        compute=_events("showcase_events"),
+        compute=formulas.events("showcase_events"),
         district_attr="showcase_events",
         feed="events",
         part_of=("events",),
@@ -461,9 +313,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Выпускники 9 классов",
         short="Выпускники 9 кл.",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_graduates((9,), _cohort),
+        compute=formulas.graduates((9,), formulas.cohort),
         feed="graduates",
     ),
     Definition(
@@ -472,9 +322,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="из них продолжили обучение (10 класс, СПО, профессиональное обучение)",
         short="9 кл.: учатся дальше",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_graduates((9,), _continuing, base=_cohort),
+        compute=formulas.graduates((9,), formulas.continuing, base=formulas.cohort),
         base_label="выпускники 9 классов",
         feed="graduates",
         part_of=("graduates_9",),
@@ -485,9 +333,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="из них поступили в СПО",
         short="9 кл.: в СПО",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_graduates((9,), lambda g: SPO[g], base=_cohort),
+        compute=formulas.graduates((9,), lambda g: SPO[g], base=formulas.cohort),
         base_label="выпускники 9 классов",
         feed="graduates",
         part_of=("graduates_9",),
@@ -498,9 +344,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Выпускники 11 классов",
         short="Выпускники 11 кл.",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_graduates((11,), _cohort),
+        compute=formulas.graduates((11,), formulas.cohort),
         feed="graduates",
     ),
     Definition(
@@ -509,9 +353,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="из них поступили в вузы",
         short="11 кл.: в вузы",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_graduates((11,), lambda g: VUZ, base=_cohort),
+        compute=formulas.graduates((11,), lambda g: VUZ, base=formulas.cohort),
         base_label="выпускники 11 классов",
         feed="graduates",
         part_of=("graduates_11",),
@@ -522,9 +364,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="из них поступили в СПО",
         short="11 кл.: в СПО",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_graduates((11,), lambda g: SPO[g], base=_cohort),
+        compute=formulas.graduates((11,), lambda g: SPO[g], base=formulas.cohort),
         base_label="выпускники 11 классов",
         feed="graduates",
         part_of=("graduates_11",),
@@ -535,9 +375,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Выпускники 9 и 11 классов, которые не учатся и не работают",
         short="Не учатся и не работают",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_graduates((9, 11), lambda g: (IDLE,), base=_cohort),
+        compute=formulas.graduates((9, 11), lambda g: (IDLE,), base=formulas.cohort),
         base_label="выпускники 9 и 11 классов",
         lower_is_better=True,
         feed="graduates",
@@ -549,9 +387,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Выпускники из числа детей-сирот, продолжившие обучение",
         short="Сироты: учатся дальше",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_graduates((9, 11), _continuing, column=1, base=_cohort),
+        compute=formulas.graduates((9, 11), formulas.continuing, column=1, base=formulas.cohort),
         base_label="выпускники-сироты",
         feed="graduates",
         base_input="Выпускники-сироты 9 и 11 классов",
@@ -562,9 +398,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         label="Выпускники с ОВЗ, продолжившие обучение",
         short="ОВЗ: учатся дальше",
         unit="чел.",
-        source=Source.FORM,
-        kind=Kind.COUNT,
-        compute=_graduates((9, 11), _continuing, column=2, base=_cohort),
+        compute=formulas.graduates((9, 11), formulas.continuing, column=2, base=formulas.cohort),
         base_label="выпускники с ОВЗ",
         feed="graduates",
         base_input="Выпускники с ОВЗ 9 и 11 классов",

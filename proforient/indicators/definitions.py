@@ -25,6 +25,16 @@ class Source(Choices):
     SURVEY = "survey", "анкетирование"
 
 
+FEED_SOURCES = {
+    "events": Source.REGISTRY,
+    "agreements": Source.REGISTRY,
+    "form": Source.FORM,
+    "graduates": Source.FORM,
+    "students": Source.SURVEY,
+    "parents": Source.SURVEY,
+}
+
+
 class Kind(StrEnum):
     COUNT = "count"  # the district is the sum of the schools
     EVENTS = "events"  # the district counts an event that several schools attended once
@@ -51,16 +61,15 @@ class Definition:
     label: str
     short: str
     unit: str
-    source: Source
-    kind: Kind
     compute: Callable[[Facts], Cell]
+    # Which of a school's records the figure comes from: events, agreements, form,
+    # graduates, students, parents. Live records of that kind win over typed values.
+    feed: str
+    kind: Kind = Kind.COUNT
     base_label: str = ""
     key_figure: bool = False
     # A fall is the good direction (graduates who neither study nor work).
     lower_is_better: bool = False
-    # Which of a school's records the figure comes from: events, agreements, form,
-    # graduates, students, parents. Live records of that kind win over typed values.
-    feed: str = ""
     # Typed values: the measures whose value is the whole this one is part of (and the base
     # of its share); for a level, the measure that counts its responses.
     part_of: tuple[str, ...] = ()
@@ -70,6 +79,10 @@ class Definition:
     typed: bool = True
     # EVENTS measures: the attribute of DistrictEventCounts that is the district's value.
     district_attr: str = ""
+
+    @property
+    def source(self) -> Source:
+        return FEED_SOURCES[self.feed]
 
     @property
     def group(self) -> int:
