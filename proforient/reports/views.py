@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from proforient.core.access import department_required, get_for_school_or_404
 from proforient.core.exports import content_disposition, xlsx_response
+from proforient.core.params import YEAR_MAX, YEAR_MIN, parse_int
 from proforient.core.timeutil import academic_year_span, reporting_year
 from proforient.indicators import GROUPS, indicator_table
 from proforient.indicators.facts import active_schools, first_year
@@ -18,17 +19,17 @@ from proforient.schools.models import School
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
-
 
 def year_arg() -> int:
-    """The `year` argument (an academic year by its start year), or the reporting year."""
+    """The `year` argument (an academic year by its start year), or the reporting year; a
+    year outside the app's range is a page that does not exist."""
     raw = request.args.get("year", "").strip()
     if not raw:
         return reporting_year()
-    if not raw.isascii() or not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+    year = parse_int(raw, YEAR_MIN, YEAR_MAX)
+    if year is None:
         abort(404)
-    return int(raw)
+    return year
 
 
 def year_choices() -> list[int]:

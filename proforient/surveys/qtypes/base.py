@@ -84,13 +84,6 @@ def form_text(form, name: str) -> str:
     return drop_controls(form_value(form, name) or "").strip()
 
 
-def as_int(value: str | None) -> int | None:
-    # ASCII only: "²".isdigit() is True, but int("²") fails.
-    if value is None or not value.isascii() or not value.isdigit() or len(value) > 9:
-        return None
-    return int(value)
-
-
 # --- Results: tallies in, summaries out ----------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 import re
 
 from proforient.core.formatting import plural
+from proforient.core.params import parse_int
 from proforient.surveys.limits import TEXT_MAX
 from proforient.surveys.qtypes.base import (
     Column,
@@ -13,7 +14,6 @@ from proforient.surveys.qtypes.base import (
     QuestionType,
     ResponseAnswers,
     Tally,
-    as_int,
     form_text,
     form_value,
     register,
@@ -126,7 +126,7 @@ class SingleChoice(ChoiceType):
             if q.required:
                 out.error = REQUIRED_CHOICE
             return out
-        option = q.option_by_id.get(as_int(raw))
+        option = q.option_by_id.get(parse_int(raw))
         if option is None:
             out.kept, out.error = ("", other_text), REQUIRED_CHOICE
             return out
@@ -156,7 +156,7 @@ class MultipleChoice(ChoiceType):
     def parse(self, q, form):
         chosen = []
         for value in form.getlist(q.name):
-            option = q.option_by_id.get(as_int(value))
+            option = q.option_by_id.get(parse_int(value))
             if option is not None and option not in chosen:
                 chosen.append(option)
         other_text = form_text(form, q.name + "_other")

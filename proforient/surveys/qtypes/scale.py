@@ -2,6 +2,7 @@
 options carry the score), or a matrix of rated rows."""
 
 from proforient.core.formatting import fmt_number
+from proforient.core.params import parse_int
 from proforient.surveys.qtypes.base import (
     POINTS_DESC,
     RATING_POINTS,
@@ -11,7 +12,6 @@ from proforient.surveys.qtypes.base import (
     QuestionResult,
     QuestionType,
     add_pair,
-    as_int,
     form_value,
     mean_of,
     register,
@@ -37,7 +37,7 @@ class Rating(QuestionType):
 
     def parse(self, q, form):
         raw = form_value(form, q.name)
-        value = as_int(raw)
+        value = parse_int(raw)
         out = Parsed(kept=raw if value in RATING_POINTS else None)
         if value not in RATING_POINTS:
             if q.required or raw:
@@ -132,7 +132,7 @@ class Matrix(QuestionType):
         out = Parsed(kept=kept)
         for row in q.rows:
             raw = form_value(form, f"{q.name}_r{row.id}")
-            value = as_int(raw)
+            value = parse_int(raw)
             if value in RATING_POINTS:
                 kept[row.id] = raw
                 out.answers.append((None, row.id, value))
