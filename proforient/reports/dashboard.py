@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from proforient.core.access import user_school_id
-from proforient.core.timeutil import local_today, reporting_year, utcnow
+from proforient.core.timeutil import local_today, reporting_year
 from proforient.extensions import db
 from proforient.indicators import indicator_table
 from proforient.monitoring import queries as monitoring_queries
@@ -88,10 +88,9 @@ def chart_rows(turnout: surveys.Turnout) -> list[surveys.TurnoutRow]:
 
 def open_turnout(school_id: int | None):
     """(campaign, turnout, the rows its chart shows) for each campaign open now."""
-    now = utcnow()
     campaigns = db.session.scalars(
         select(Campaign)
-        .where(Campaign.opens_at <= now, Campaign.closes_at > now)
+        .where(Campaign.open_now())
         .order_by(Campaign.audience.desc(), Campaign.closes_at)
     ).all()
     out = []

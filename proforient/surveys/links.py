@@ -16,7 +16,6 @@ from datetime import datetime
 from flask import current_app, request, url_for
 from sqlalchemy import bindparam, select
 
-from proforient.core.timeutil import utcnow
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.surveys.models import Campaign, CampaignSchool, CampaignState
@@ -48,12 +47,7 @@ class LinkInfo:
     uses_codes: bool
 
     def state(self, now: datetime | None = None) -> CampaignState:
-        now = now or utcnow()
-        if now < self.opens_at:
-            return CampaignState.DRAFT
-        if now >= self.closes_at:
-            return CampaignState.CLOSED
-        return CampaignState.OPEN
+        return CampaignState.of(self.opens_at, self.closes_at, now)
 
 
 _cs, _c, _s = CampaignSchool.__table__.c, Campaign.__table__.c, School.__table__.c

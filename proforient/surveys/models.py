@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,6 +59,16 @@ class CampaignState(Choices):
     DRAFT = "draft", "ещё не начато", "badge-warn"
     OPEN = "open", "идёт", "badge-ok"
     CLOSED = "closed", "завершено", "badge-muted"
+
+    @classmethod
+    def of(cls, opens_at: datetime, closes_at: datetime, now: datetime | None = None):
+        """The state of a window [opens_at, closes_at) at `now` (UTC, default: now)."""
+        now = now or utcnow()
+        if now < opens_at:
+            return cls.DRAFT
+        if now >= closes_at:
+            return cls.CLOSED
+        return cls.OPEN
 
 
 class Questionnaire(Audited, db.Model):
@@ -247,12 +258,13 @@ class Campaign(Audited, db.Model):
         return self.title
 
     def state(self, now: datetime | None = None) -> CampaignState:
-        now = now or utcnow()
-        if now < self.opens_at:
-            return self.DRAFT
-        if now >= self.closes_at:
-            return self.CLOSED
-        return self.OPEN
+        return CampaignState.of(self.opens_at, self.closes_at, now)
+
+    @classmethod
+    def open_now(cls):
+        """SQL: the campaign is open now, as `state()` says in Python."""
+        now = utcnow()
+        return and_(cls.opens_at <= now, cls.closes_at > now)
 
     @property
     def is_open(self) -> bool:

@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlalchemy import case, exists, func, select
 
-from proforient.core.timeutil import utcnow
 from proforient.extensions import db
 from proforient.schools.models import School
 from proforient.schools.services import enrolment_in_grades
@@ -174,12 +173,11 @@ def turnout(campaign: Campaign, school_id: int | None = None) -> Turnout:
 
 def open_links() -> list[tuple[str, str, str]]:
     """(school short name, audience label, token) of every link of an open campaign."""
-    now = utcnow()
     rows = db.session.execute(
         select(School.short_name, Campaign.audience, CampaignSchool.token, Campaign.id)
         .join(Campaign, Campaign.id == CampaignSchool.campaign_id)
         .join(School, School.id == CampaignSchool.school_id)
-        .where(Campaign.opens_at <= now, Campaign.closes_at > now)
+        .where(Campaign.open_now())
         .order_by(Campaign.id, School.short_name)
     )
     return list(rows)
@@ -203,14 +201,13 @@ def code_summary(link: CampaignSchool) -> dict[int, tuple[int, int]]:
 def open_campaigns_panel(school_id: int | None) -> list[dict]:
     """Open campaigns for the home page: each with its responses (and, for a coordinator,
     the school's own link). Two queries."""
-    now = utcnow()
     stmt = (
         select(Campaign, CampaignSchool.token)
         .outerjoin(
             CampaignSchool,
             (CampaignSchool.campaign_id == Campaign.id) & (CampaignSchool.school_id == school_id),
         )
-        .where(Campaign.opens_at <= now, Campaign.closes_at > now)
+        .where(Campaign.open_now())
         .order_by(Campaign.closes_at)
     )
     if school_id is not None:
