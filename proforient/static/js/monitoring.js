@@ -45,9 +45,11 @@
   document.querySelectorAll("[data-line-count]").forEach((out) => {
     const area = document.getElementById(out.dataset.lineCount);
     if (!area) return;
-    area.addEventListener("input", () => {
+    const count = () => {
       out.textContent = area.value.split("\n").filter((l) => l.trim()).length;
-    });
+    };
+    area.addEventListener("input", count);
+    count(); // lines typed before this script ran, or restored by the browser
   });
 
   // Action plan: filter the list of events by a part of the title, count the ticked ones.
@@ -64,8 +66,10 @@
   document.querySelectorAll("[data-checked-count]").forEach((out) => {
     const list = document.getElementById(out.dataset.checkedCount);
     if (!list) return;
-    list.addEventListener("change", () => {
+    const count = () => {
       out.textContent = list.querySelectorAll("input:checked").length;
-    });
+    };
+    list.addEventListener("change", count);
+    count();
   });
 })();
